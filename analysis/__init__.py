@@ -1,0 +1,19 @@
+"""analysis: compare how news stories are told - tone, framing, topics and language.
+
+Public entry points are re-exported here; each lives in the module named after its pipeline step.
+"""
+
+from analysis.corpus import Corpus, load_corpus, stories_from_texts
+from analysis.errors import AnalysisError, CodebookError, CorpusError, ParameterError
+
+__all__ = [
+    "AnalysisError",
+    "CodebookError",
+    "Corpus",
+    "CorpusError",
+    "ParameterError",
+    "load_corpus",
+    "stories_from_texts",
+]
+
+__version__ = "0.1.0"
