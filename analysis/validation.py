@@ -1,0 +1,295 @@
+"""How well the sentiment scores agree with people: validation against human ratings.
+
+Data: the ground-truth files published with VADER (Hutto & Gilbert 2014, *VADER: A Parsimonious
+Rule-based Model for Sentiment Analysis of Social Media Text*, ICWSM): 4,200 tweets, 10,605
+movie-review snippets and 3,708 Amazon product-review snippets, each rated by about 20 people on
+-4 (extremely negative) .. +4 (extremely positive). They live in the shared data folder
+(:func:`analysis.config.sentiment_validation_dir`), not in the package: a fresh clone has no
+copy, and every function here says so clearly instead of failing obscurely.
+
+File format: ``id<TAB>mean rating<TAB>text`` per line, CRLF line ends, no header, UTF-8.
+
+Metrics, per dataset and per score of :data:`analysis.sentiment.POLARITY_SCORES`:
+
+- ``r``: Pearson correlation between the score and the mean human rating
+  (``scipy.stats.pearsonr``). The VADER paper reports r = 0.881 for VADER on the tweets.
+- ``macro_f1``: 3-class macro-averaged F1 (``sklearn.metrics.f1_score``, labels -1, 0, 1). A
+  text's human class is neutral when ``|rating| < 0.5`` (:data:`HUMAN_NEUTRAL_BAND`: the mean
+  rating rounds to the scale's "neutral" point 0), else its sign. A model's class comes from
+  :func:`analysis.sentiment.classify` with ``|score| < 0.05`` neutral
+  (:data:`MODEL_NEUTRAL_BAND`, VADER's documented threshold), the same band for every score.
+
+:func:`choose_default_score` turns the table into the choice of
+:data:`analysis.sentiment.DEFAULT_SCORE` by a stated rule. None of the three sets is news prose:
+the numbers say how each model agrees with people on short opinionated texts, an upper bound
+for sober news sentences.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+from scipy.stats import pearsonr
+from sklearn.metrics import f1_score
+
+from analysis import config
+from analysis.errors import CorpusError, ParameterError
+from analysis.sentiment import DEFAULT_SCORE, POLARITY_SCORES, classify, score_texts
+
+__all__ = [
+    "HUMAN_NEUTRAL_BAND",
+    "MODEL_NEUTRAL_BAND",
+    "VALIDATION_FILES",
+    "choose_default_score",
+    "describe_validation",
+    "load_sentiment_ratings",
+    "missing_validation_data",
+    "validate_sentiment",
+]
+
+#: Dataset name -> file name, in the order tables are sorted.
+VALIDATION_FILES: Final[dict[str, str]] = {
+    "tweets": "tweets_GroundTruth.txt",
+    "movie_reviews": "movieReviewSnippets_GroundTruth.txt",
+    "amazon_reviews": "amazonReviewSnippets_GroundTruth.txt",
+}
+#: A mean human rating (-4..+4) is neutral when its absolute value is below this.
+HUMAN_NEUTRAL_BAND: Final = 0.5
+#: A model score (-1..1) is neutral when its absolute value is below this.
+MODEL_NEUTRAL_BAND: Final = 0.05
+#: VADER's Pearson r on the tweets in Hutto & Gilbert (2014), table 3.
+PAPER_VADER_TWEETS_R: Final = 0.881
+
+_COLUMNS = ["dataset", "model", "n", "r", "macro_f1"]
+
+
+def _shown(path: Path) -> str:
+    """A path as shown in messages: relative to the project root when it is inside the project
+    or beside it (``../shared``), so notebook outputs hold no absolute path; else as given."""
+    try:
+        shown = os.path.relpath(path, config.PROJECT_ROOT)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if shown.startswith(os.path.join(os.pardir, os.pardir)) else shown
+
+
+def _folder(path: str | Path | None) -> Path:
+    return config.sentiment_validation_dir() if path is None else Path(path).expanduser()
+
+
+def missing_validation_data(path: str | Path | None = None) -> str | None:
+    """Why the validation cannot run (a readable reason), or ``None`` when every file is there.
+
+    Args:
+        path: folder holding the ``*_GroundTruth.txt`` files; ``None`` is
+            :func:`analysis.config.sentiment_validation_dir` (``../shared/validation/sentiment``).
+    """
+    folder = _folder(path)
+    if not folder.is_dir():
+        return (
+            f"the human sentiment ratings are not available: no folder {_shown(folder)} (it is "
+            "part of the shared data beside a checkout; set ANALYSIS_SHARED_DIR or pass the "
+            "folder holding the *_GroundTruth.txt files)"
+        )
+    absent = [name for name in VALIDATION_FILES.values() if not (folder / name).is_file()]
+    if absent:
+        return f"the human sentiment ratings are incomplete: {_shown(folder)} lacks {absent}"
+    return None
+
+
+def load_sentiment_ratings(path: str | Path | None = None) -> pd.DataFrame:
+    """The human ratings of the three validation sets as one table.
+
+    Args:
+        path: folder of the ``*_GroundTruth.txt`` files (``None``: the shared data folder).
+
+    Returns:
+        ``dataset`` (``tweets``, ``movie_reviews``, ``amazon_reviews``), ``id`` (str),
+        ``rating`` (float, -4..+4), ``text``; in dataset order, then file order.
+
+    Raises:
+        CorpusError: the folder or a file is absent, or a line is not
+            ``id<TAB>rating<TAB>text`` (the error names the file and line).
+    """
+    reason = missing_validation_data(path)
+    if reason is not None:
+        raise CorpusError(reason, path=_shown(_folder(path)))
+    folder = _folder(path)
+    frames = []
+    for dataset, name in VALIDATION_FILES.items():
+        file = folder / name
+        try:
+            content = file.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CorpusError(
+                f"byte {exc.start} is not valid UTF-8; the published files are UTF-8.",
+                path=_shown(file),
+            ) from exc
+        rows = []
+        for lineno, line in enumerate(content.splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split("\t")
+            try:
+                if len(parts) != 3:
+                    raise ValueError
+                rating = float(parts[1])
+            except ValueError:
+                raise CorpusError(
+                    f"expected 'id<TAB>mean rating<TAB>text', got {line[:60]!r}",
+                    path=_shown(file),
+                    line=lineno,
+                ) from None
+            if not math.isfinite(rating) or abs(rating) > 4:
+                raise CorpusError(
+                    f"rating {parts[1]!r} is outside -4..4", path=_shown(file), line=lineno
+                )
+            rows.append((dataset, parts[0], rating, parts[2]))
+        frames.append(pd.DataFrame(rows, columns=["dataset", "id", "rating", "text"]))
+    table = pd.concat(frames, ignore_index=True)
+    for col in ("dataset", "id", "text"):
+        table[col] = table[col].astype("str")
+    table["rating"] = table["rating"].astype("float64")
+    return table
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    if len(x) < 2 or np.std(x) == 0 or np.std(y) == 0:
+        return math.nan
+    return float(pearsonr(x, y)[0])
+
+
+def validate_sentiment(
+    path: str | Path | None = None,
+    *,
+    human_band: float = HUMAN_NEUTRAL_BAND,
+    model_band: float = MODEL_NEUTRAL_BAND,
+    if_missing: Literal["raise", "empty"] = "raise",
+) -> pd.DataFrame:
+    """Agreement of each sentiment score with the mean human rating, per validation set.
+
+    Pearson r and 3-class macro-F1 (see the module docstring for the bands). Scores come from
+    :func:`analysis.sentiment.score_texts`, so they are cached like the corpus' sentences.
+
+    Args:
+        path: folder of the ``*_GroundTruth.txt`` files (``None``: the shared data folder).
+        human_band: a mean rating with ``|rating| < human_band`` is neutral.
+        model_band: a score with ``|score| < model_band`` is neutral.
+        if_missing: ``"raise"`` a :class:`~analysis.errors.CorpusError` when the files are
+            absent, or return an ``"empty"`` table whose ``attrs["skipped"]`` holds the reason.
+
+    Returns:
+        One row per (dataset, model): ``dataset``, ``model`` (a score column name), ``n`` (texts),
+        ``r``, ``macro_f1``; sorted by dataset (tweets, movie_reviews, amazon_reviews) then
+        model (:data:`~analysis.sentiment.POLARITY_SCORES` order). ``attrs`` records the bands.
+
+    Raises:
+        CorpusError: files absent (with ``if_missing="raise"``) or malformed.
+        ParameterError: a band outside its scale, or an unknown ``if_missing``.
+    """
+    if if_missing not in ("raise", "empty"):
+        raise ParameterError(f"if_missing must be 'raise' or 'empty', got {if_missing!r}")
+    for name, value, top in (("human_band", human_band, 4), ("model_band", model_band, 1)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < top:
+            raise ParameterError(f"{name} must be a number in [0, {top}), got {value!r}")
+    attrs = {"human_band": float(human_band), "model_band": float(model_band)}
+    reason = missing_validation_data(path)
+    if reason is not None and if_missing == "empty":
+        empty = pd.DataFrame({c: [] for c in _COLUMNS}).astype(
+            {"dataset": "str", "model": "str", "n": "int64", "r": "float64", "macro_f1": "float64"}
+        )
+        empty.attrs.update(attrs, skipped=reason)
+        return empty
+    ratings = load_sentiment_ratings(path)
+    scores = score_texts(ratings["text"])
+    human = classify(ratings["rating"], human_band)
+    rows = []
+    for dataset in VALIDATION_FILES:
+        mask = (ratings["dataset"] == dataset).to_numpy()
+        truth = ratings["rating"].to_numpy()[mask]
+        for model in POLARITY_SCORES:
+            values = scores[model].to_numpy()[mask]
+            f1 = f1_score(
+                human[mask],
+                classify(values, model_band),
+                labels=[-1, 0, 1],
+                average="macro",
+                zero_division=0,
+            )
+            rows.append((dataset, model, int(mask.sum()), _pearson(values, truth), float(f1)))
+    table = pd.DataFrame(rows, columns=_COLUMNS)
+    table["n"] = table["n"].astype("int64")
+    table.attrs.update(attrs)
+    return table
+
+
+def choose_default_score(table: pd.DataFrame, *, f1_tolerance: float = 0.01) -> str:
+    """The score a report headline should use, by a stated rule on :func:`validate_sentiment`.
+
+    Rule: average ``r`` and ``macro_f1`` over the datasets (each set weighs the same); among the
+    scores whose mean macro-F1 is within ``f1_tolerance`` of the best, take the highest mean r
+    (r uses the whole scale, F1 only three classes; the tolerance keeps a score that correlates
+    better from being rejected for an F1 difference of a few texts). Ties go to the earlier score
+    of :data:`~analysis.sentiment.POLARITY_SCORES`.
+
+    Raises:
+        ParameterError: the table is empty (validation skipped) or lacks its columns.
+    """
+    missing = [c for c in _COLUMNS if c not in table.columns]
+    if missing:
+        raise ParameterError(f"table lacks {missing}; pass the output of validate_sentiment()")
+    if table.empty:
+        raise ParameterError(
+            "the validation table is empty, so no default can be chosen"
+            + (f" ({table.attrs['skipped']})" if "skipped" in table.attrs else "")
+        )
+    means = _model_means(table)
+    eligible = means[means["macro_f1"] >= means["macro_f1"].max() - f1_tolerance]
+    return str(eligible["r"].idxmax())
+
+
+def _model_means(table: pd.DataFrame) -> pd.DataFrame:
+    order = [m for m in POLARITY_SCORES if m in set(table["model"])]
+    order += sorted(set(table["model"]) - set(order))
+    return table.groupby("model")[["r", "macro_f1"]].mean().loc[order]
+
+
+def describe_validation(table: pd.DataFrame) -> str:
+    """A plain-language reading of :func:`validate_sentiment`'s table, as Markdown.
+
+    Every figure is taken from the table; when the validation was skipped, the reason.
+    """
+    if "skipped" in table.attrs and table.empty:
+        return f"- Validation skipped: {table.attrs['skipped']}."
+    if table.empty:
+        return "- The validation table is empty."
+    human = table.attrs.get("human_band", HUMAN_NEUTRAL_BAND)
+    model = table.attrs.get("model_band", MODEL_NEUTRAL_BAND)
+    means = _model_means(table)
+    lines = [
+        f"- {int(table.drop_duplicates('dataset')['n'].sum()):,} texts rated by people; neutral "
+        f"when |mean rating| < {human:g} (people) and |score| < {model:g} (models).",
+    ]
+    for name, row in means.iterrows():
+        lines.append(
+            f"- `{name}`: mean r {row['r']:.3f}, mean macro-F1 {row['macro_f1']:.3f} over "
+            f"{table['dataset'].nunique()} sets."
+        )
+    tweets = table[(table["dataset"] == "tweets") & (table["model"] == "vader_compound")]
+    if not tweets.empty:
+        lines.append(
+            f"- VADER on the tweets: r = {tweets['r'].iloc[0]:.3f} (the VADER paper reports "
+            f"{PAPER_VADER_TWEETS_R})."
+        )
+    chosen = choose_default_score(table)
+    same = "the same as" if chosen == DEFAULT_SCORE else "NOT the same as"
+    lines.append(
+        f"- Chosen by the rule of `choose_default_score`: `{chosen}`, {same} the package "
+        f"default `{DEFAULT_SCORE}`."
+    )
+    return "\n".join(lines)
