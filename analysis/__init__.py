@@ -5,13 +5,16 @@ Public entry points are re-exported here; each lives in the module named after i
 
 from analysis.corpus import Corpus, load_corpus, stories_from_texts
 from analysis.errors import AnalysisError, CodebookError, CorpusError, ParameterError
+from analysis.pipeline import Analysis, analyze
 
 __all__ = [
+    "Analysis",
     "AnalysisError",
     "CodebookError",
     "Corpus",
     "CorpusError",
     "ParameterError",
+    "analyze",
     "load_corpus",
     "stories_from_texts",
 ]

@@ -4,7 +4,8 @@ Environment variables override the defaults so that tests, CI and users can redi
 
 - ``ANALYSIS_REPORTS_DIR``: where reports are written (default ``<root>/reports``).
 - ``ANALYSIS_CACHE_DIR``: the on-disk analysis cache (default ``<root>/.cache/analysis``).
-- ``ANALYSIS_SHARED_DIR``: the shared data folder beside the checkout (default ``<root>/../shared``).
+- ``ANALYSIS_SHARED_DIR``: the shared data folder beside the checkout
+  (default ``<root>/../shared``).
 """
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ normalised text) are flagged in ``duplicate_of``, never dropped.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -39,12 +38,13 @@ import pandas as pd
 from analysis import config
 from analysis.errors import CorpusError, ParameterError
 from analysis.normalize import normalize_text, tokenize
-from analysis.segment import Method, sentence_spans
+from analysis.segment import Method
 
 __all__ = [
     "Corpus",
     "CorpusWarning",
     "describe_corpus",
+    "from_dataframe",
     "load_corpus",
     "sentence_length_summary",
     "stories_from_texts",
@@ -272,9 +272,9 @@ def _table_records(
     name = path.relative_to(root).as_posix() if path != root else path.name
     records: list[_Record] = []
     skipped: list[dict[str, Any]] = []
-    for (_, row), line in zip(frame.iterrows(), line_numbers, strict=True):
+    for row, line in zip(frame.to_dict("records"), line_numbers, strict=True):
         value = row[text_col]
-        if not isinstance(value, str) or not normalize_text(value):
+        if not isinstance(value, str) or not value.strip():
             skipped.append(
                 {
                     "source_file": name,
@@ -396,10 +396,19 @@ def _parse_dates(values: pd.Series) -> pd.Series:
 
 
 def _build(
-    records: list[_Record], skipped: list[dict[str, Any]], method: Method, source: str
+    records: list[_Record],
+    skipped: list[dict[str, Any]],
+    method: Method,
+    source: str,
+    *,
+    cache: Any = True,
+    workers: int | None = None,
+    progress: bool | None = None,
 ) -> Corpus:
+    from analysis.cache import content_key
+    from analysis.pipeline import segment_texts
+
     story_rows: list[dict[str, Any]] = []
-    sentence_rows: list[dict[str, Any]] = []
     used_ids: set[str] = set()
     seen_text: dict[str, str] = {}
     for rec in records:
@@ -424,30 +433,8 @@ def _build(
             k += 1
         used_ids.add(story_id)
         title = meta.get("title")
-        digest = hashlib.sha1(body.encode()).hexdigest()
+        key = content_key(body)
         paragraphs = body.split("\n")
-        offset = 0
-        n_sent = 0
-        first_sentence_row = len(sentence_rows)
-        for p_index, paragraph in enumerate(paragraphs):
-            for s, e in sentence_spans(paragraph, method=method):
-                sentence_text = paragraph[s:e]
-                sentence_rows.append(
-                    {
-                        "story_id": story_id,
-                        "sentence_id": f"{story_id}/{n_sent}",
-                        "paragraph_index": p_index,
-                        "sentence_index": n_sent,
-                        "start": offset + s,
-                        "end": offset + e,
-                        "n_words": len(tokenize(sentence_text)),
-                        "text": sentence_text,
-                    }
-                )
-                n_sent += 1
-            offset += len(paragraph) + 1
-        for row in sentence_rows[first_sentence_row:]:
-            row["position"] = (row["sentence_index"] + 0.5) / n_sent
         has_title = isinstance(title, str) and title.strip()
         story_rows.append(
             {
@@ -461,20 +448,30 @@ def _build(
                 "source_file": rec.source_file,
                 "source_line": rec.source_line,
                 "n_words": len(tokenize(body)),
-                "n_sentences": n_sent,
+                "n_sentences": 0,
                 "n_paragraphs": len(paragraphs),
                 "is_truncated": _SENTENCE_END.search(paragraphs[-1]) is None,
-                "duplicate_of": seen_text.get(digest),
+                "duplicate_of": seen_text.get(key),
                 "text": body,
                 "raw_text": rec.raw_text,
+                "_key": key,
                 **{k: v for k, v in meta.get("extras", {}).items() if k not in STORY_COLUMNS},
             }
         )
-        seen_text.setdefault(digest, story_id)
+        seen_text.setdefault(key, story_id)
     stories = pd.DataFrame(story_rows)
     if stories.empty:
-        stories = pd.DataFrame(columns=STORY_COLUMNS)
-    extra_cols = [c for c in stories.columns if c not in STORY_COLUMNS]
+        stories = pd.DataFrame(columns=[*STORY_COLUMNS, "_key"])
+    spans = None
+    if len(stories):
+        unique_texts = list(dict.fromkeys(stories["text"]))  # same text, same content key
+        spans = segment_texts(
+            unique_texts, method=method, cache=cache, workers=workers, progress=progress
+        )
+    sentences = _sentences_table(stories, spans)
+    counts = sentences.groupby("story_id", sort=False).size()
+    stories["n_sentences"] = stories["story_id"].map(counts).fillna(0)
+    extra_cols = [c for c in stories.columns if c not in STORY_COLUMNS and c != "_key"]
     stories = stories[STORY_COLUMNS + extra_cols]
     stories["date"] = _parse_dates(stories["date"])
     for col in ("n_words", "n_sentences", "n_paragraphs", "source_line"):
@@ -486,19 +483,44 @@ def _build(
             index=stories.index,
             dtype=object,
         )
-    sentences = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
-    for col in ("paragraph_index", "sentence_index", "start", "end", "n_words"):
-        sentences[col] = sentences[col].astype("int64")
-    sentences["position"] = sentences["position"].astype("float64")
     skipped_frame = pd.DataFrame(skipped, columns=["source_file", "source_line", "reason"])
     return Corpus(stories=stories, sentences=sentences, skipped=skipped_frame, source=source)
 
 
+def _sentences_table(stories: pd.DataFrame, spans: pd.DataFrame | None) -> pd.DataFrame:
+    """Join cached/computed spans to stories (in story order) and cut the sentence texts."""
+    if spans is None or spans.empty:
+        empty = pd.DataFrame({c: pd.Series(dtype="int64") for c in SENTENCE_COLUMNS})
+        for col in ("story_id", "sentence_id", "text"):
+            empty[col] = pd.Series(dtype="str")
+        empty["position"] = pd.Series(dtype="float64")
+        return empty[SENTENCE_COLUMNS]
+    order = stories[["story_id", "_key"]].reset_index(names="_order")
+    table = order.merge(spans, on="_key", how="inner", validate="m:m")
+    table = table.sort_values(["_order", "sentence_index"], ignore_index=True)
+    texts = dict(zip(stories["_key"], stories["text"], strict=True))
+    table["text"] = [
+        texts[k][s:e] for k, s, e in zip(table["_key"], table["start"], table["end"], strict=True)
+    ]
+    table["sentence_id"] = table["story_id"] + "/" + table["sentence_index"].astype(str)
+    n = table.groupby("story_id", sort=False)["sentence_index"].transform("size")
+    table["position"] = (table["sentence_index"] + 0.5) / n
+    table = table[SENTENCE_COLUMNS].copy()
+    for col in ("paragraph_index", "sentence_index", "start", "end", "n_words"):
+        table[col] = table[col].astype("int64")
+    table["position"] = table["position"].astype("float64")
+    return table
+
+
 def _iter_folder(path: Path) -> Iterator[Path]:
     for child in sorted(path.rglob("*")):
-        if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES + TABLE_SUFFIXES:
-            if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                yield child
+        hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+        if (
+            child.is_file()
+            and child.suffix.lower() in TEXT_SUFFIXES + TABLE_SUFFIXES
+            and not hidden
+        ):
+            yield child
 
 
 def load_corpus(
@@ -514,6 +536,9 @@ def load_corpus(
     encoding: str = "utf-8",
     strict: bool = False,
     segmenter: Method = "hybrid",
+    cache: Any = True,
+    workers: int | None = None,
+    progress: bool | None = None,
 ) -> Corpus:
     """Load articles from the seeds, a text file, a folder, a CSV or a JSON Lines file.
 
@@ -529,6 +554,10 @@ def load_corpus(
         encoding: text encoding of the input files.
         strict: raise on the first bad file or record instead of skipping it with a warning.
         segmenter: sentence segmentation method (see :mod:`analysis.segment`).
+        cache: ``True`` (default) reads and writes sentence spans in the on-disk cache
+            (:mod:`analysis.cache`), ``False`` computes everything, or an ``ArticleCache``.
+        workers: worker processes for segmentation (``None``: all cores on large corpora).
+        progress: show a progress bar (``None``: only on large corpora).
 
     Returns:
         A :class:`Corpus` (see its attributes for every column).
@@ -585,10 +614,57 @@ def load_corpus(
     if not records:
         reasons = "; ".join(s["reason"] for s in skipped[:3])
         raise CorpusError(f"no stories could be loaded ({reasons}).", path=root)
-    return _build(records, skipped, segmenter, source)
+    return _build(
+        records, skipped, segmenter, source, cache=cache, workers=workers, progress=progress
+    )
 
 
-def stories_from_texts(texts: Iterable[str], *, segmenter: Method = "hybrid") -> Corpus:
+def from_dataframe(
+    frame: pd.DataFrame,
+    *,
+    text_column: str | None = None,
+    title_column: str | None = None,
+    date_column: str | None = None,
+    outlet_column: str | None = None,
+    url_column: str | None = None,
+    id_column: str | None = None,
+    name: str = "<dataframe>",
+    segmenter: Method = "hybrid",
+    cache: Any = True,
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> Corpus:
+    """Build a corpus from an in-memory table of articles (same columns rules as a CSV).
+
+    Used by the Dask engine on each Parquet partition; ``name`` stands in for the file name in
+    ``source_file`` and error messages. Rows with empty text are skipped and listed.
+
+    >>> frame = pd.DataFrame({"text": ["One. Two.", "Three."], "source": ["A", "B"]})
+    >>> from_dataframe(frame, cache=False).stories["outlet"].tolist()
+    ['A', 'B']
+    """
+    columns = {
+        "text": text_column,
+        "title": title_column,
+        "date": date_column,
+        "outlet": outlet_column,
+        "url": url_column,
+        "id": id_column,
+    }
+    path = Path(name)
+    records, skipped = _table_records(
+        frame.reset_index(drop=True), path, path, columns, list(range(1, len(frame) + 1))
+    )
+    if not records:
+        raise CorpusError("no rows with text.", path=name)
+    return _build(
+        records, skipped, segmenter, name, cache=cache, workers=workers, progress=progress
+    )
+
+
+def stories_from_texts(
+    texts: Iterable[str], *, segmenter: Method = "hybrid", cache: Any = False
+) -> Corpus:
     """Build a corpus from in-memory strings, one story each (handy in tests and notebooks).
 
     >>> stories_from_texts(["One sentence. Two sentences."]).stories["n_sentences"].tolist()
@@ -597,7 +673,7 @@ def stories_from_texts(texts: Iterable[str], *, segmenter: Method = "hybrid") ->
     records = [_Record(t, "<memory>", i + 1) for i, t in enumerate(texts)]
     if not records:
         raise ParameterError("stories_from_texts needs at least one text")
-    return _build(records, [], segmenter, "<memory>")
+    return _build(records, [], segmenter, "<memory>", cache=cache)
 
 
 # --------------------------------------------------------------------------- overview tables

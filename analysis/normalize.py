@@ -1,4 +1,4 @@
-"""Text normalisation: pure ``str -> str`` functions that make article text consistent for analysis.
+"""Text normalisation: pure ``str -> str`` functions making article text consistent for analysis.
 
 The original text is always kept beside the normalised one (``raw_text`` in the stories table);
 these functions only produce the *analysed* text. The steps, applied in this order by
@@ -42,13 +42,9 @@ _BLOCK_TAG = re.compile(
 )
 _DROP_ELEMENT = re.compile(r"<\s*(script|style|noscript)\b[^>]*>.*?<\s*/\s*\1\s*>", re.I | re.S)
 
-_INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E]
-    + [c for c in range(0x20) if c not in (0x09, 0x0A)]
-    + list(range(0x7F, 0xA0)),
-)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-_PUNCT = str.maketrans(
+_PUNCT = tuple(
     {
         "\u2018": "'",  # left single quotation mark
         "\u2019": "'",  # right single quotation mark / typographic apostrophe
@@ -70,7 +66,7 @@ _PUNCT = str.maketrans(
         "\u2011": "-",  # non-breaking hyphen
         "\u2212": "-",  # minus sign
         "\u2026": "...",
-    }
+    }.items()
 )
 _HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
@@ -111,7 +107,7 @@ def remove_invisible(text: str) -> str:
     >>> remove_invisible("Mad\\u200buro\\u00ad")
     'Maduro'
     """
-    return _NEWLINES.sub("\n", text).translate(_INVISIBLE)
+    return _INVISIBLE.sub("", _NEWLINES.sub("\n", text))
 
 
 def normalize_punctuation(text: str) -> str:
@@ -120,7 +116,10 @@ def normalize_punctuation(text: str) -> str:
     >>> normalize_punctuation("Japan\\u2019s \\u201cdeal\\u201d \\u2013 done\\u2026")
     'Japan\\'s "deal" \\u2014 done...'
     """
-    return text.translate(_PUNCT)
+    for char, replacement in _PUNCT:  # str.replace is far faster than str.translate here
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
 
 
 def collapse_whitespace(text: str) -> str:

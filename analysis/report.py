@@ -44,6 +44,10 @@ __all__ = ["NOTEBOOKS", "ReportOutcome", "build_reports", "store_outputs"]
 #: The report set, in the order the index lists it: (notebook stem, one-line description).
 NOTEBOOKS: list[tuple[str, str]] = [
     ("overview", "The corpus: stories, datelines, lengths, truncated leads, sentence lengths."),
+    ("sentiment", "Tone per story with two models, the arc of each story, tone toward targets."),
+    ("framing", "Generic news frames per story: intensity heatmap, profiles, marked evidence."),
+    ("topics_language", "Distinctive words, topics, similarity, actors and quotes per story."),
+    ("sentiment_validation", "How well each sentiment model agrees with human ratings."),
 ]
 #: Cells tagged with this have their Markdown output copied to the index as the report summary.
 SUMMARY_TAG = "report-summary"
@@ -121,8 +125,18 @@ def _summary(nb: nbformat.NotebookNode) -> str:
             for output in cell.get("outputs", []):
                 text = output.get("data", {}).get("text/markdown")
                 if text:
-                    return "".join(text).strip()
+                    return _one_line("".join(text))
     return ""
+
+
+def _one_line(markdown: str, limit: int = 260) -> str:
+    """A plain-text line for the index: the first paragraph (or first two bullets), no markup."""
+    first = markdown.strip().split("\n\n")[0]
+    lines = [ln.strip() for ln in first.splitlines() if ln.strip()]
+    if lines and lines[0].startswith("- "):
+        lines = [ln[2:] for ln in lines if ln.startswith("- ")][:2]
+    text = " ".join(lines).replace("**", "").replace("`", "").replace("*", "")
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
 def _title(nb: nbformat.NotebookNode, default: str) -> str:
@@ -177,11 +191,23 @@ def write_plotly_asset(out_dir: Path) -> Path:
     return target
 
 
-def corpus_facts(corpus_path: str | None) -> dict[str, Any]:
-    """Counts shown on the index page: stories, sentences, words, outlets, date range."""
-    from analysis.corpus import load_corpus
+def prepare_corpus(corpus_path: str | None, *, progress: bool = True) -> dict[str, Any]:
+    """Load the corpus and run the shared analysis pass once, filling the cache.
 
-    corpus = load_corpus(corpus_path)
+    Every notebook then reads the pass from the cache instead of recomputing it. Returns the
+    counts shown on the index page.
+    """
+    from analysis.corpus import load_corpus
+    from analysis.pipeline import analyze
+
+    show = None if progress else False  # a bar on long runs in a terminal only
+    corpus = load_corpus(corpus_path, progress=show)
+    analyze(corpus, progress=show)
+    return corpus_facts(corpus, corpus_path)
+
+
+def corpus_facts(corpus: Any, corpus_path: str | None) -> dict[str, Any]:
+    """Counts shown on the index page: stories, sentences, words, outlets, date range."""
     stories = corpus.stories
     dates = stories["date"].dropna()
     return {
@@ -277,7 +303,8 @@ def _index_html(report_set: ReportSet, built: str, total_seconds: float) -> str:
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }}
 table {{ border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left; vertical-align: top; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left;
+          vertical-align: top; }}
 th {{ background: #f5f5f5; }}
 .failed {{ color: #b00020; font-weight: bold; }}
 .summary {{ color: #555; font-size: 0.9em; margin-top: 4px; }}
@@ -334,7 +361,9 @@ def build_reports(
     started = time.perf_counter()
     if corpus_path is not None:
         corpus_path = str(Path(corpus_path).expanduser().resolve())
-    report_set = ReportSet(corpus_facts=corpus_facts(corpus_path))
+    report_set = ReportSet(corpus_facts=prepare_corpus(corpus_path, progress=progress))
+    if progress:
+        print(f"analysis pass ready in {time.perf_counter() - started:.1f} s", flush=True)
     for i, name in enumerate(names, start=1):
         params = _parameters_for(name, corpus_path, parameters or {})
         outcome = run_notebook(name, known[name], params, out, show_code=show_code)

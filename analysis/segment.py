@@ -10,19 +10,19 @@ ambiguous (``method="hybrid"``, the default):
 
 1. A paragraph is scanned for *candidate* boundaries: ``.``, ``!`` or ``?`` (optionally followed by
    closing quotes or brackets), then whitespace, then an upper-case letter, digit or opening quote.
-2. A candidate is a *sure* boundary when it is outside double quotes and brackets (pySBD keeps a
-   quotation of several sentences whole) and it is ``?`` or ``!``, or a period after a plain word of
-   two or more letters (``[A-Za-z][a-z]+``) that is not a known abbreviation
-   (:data:`ABBREVIATIONS`), or after a number of three or more digits, an amount or a percentage (``2020.``, ``1,200.``,
-   ``5%.``; ``5.`` may number a list). Initials, ``U.S.``, ``Jan.``,
-   ``Mr.`` and anything else are not sure.
+2. A candidate is a *sure* boundary when it is outside double quotes and brackets (pySBD keeps
+   a quotation of several sentences whole), is not followed by an opening quote or bracket, and
+   is ``?`` or ``!``, or a period after a plain word of two or more letters
+   (``[A-Za-z][a-z]+``) that is not a known abbreviation (:data:`ABBREVIATIONS`), or after a
+   number of three or more digits, an amount or a percentage (``2020.``, ``1,200.``, ``5%.``;
+   ``5.`` may number a list). Initials, ``U.S.``, ``Jan.``, ``Mr.`` and the rest are not sure.
 3. The paragraph is cut at sure boundaries. A chunk between two sure boundaries that still holds a
    mark followed by whitespace and more text (an unsure candidate, ``?`` before a lower-case word,
    an ellipsis) is given to pySBD; every other chunk is one sentence.
 
 Step 3 is deliberately conservative: pySBD decides every boundary the rules of step 2 do not
-settle, including every candidate followed by an opening quote or bracket. The agreement of the hybrid with pure pySBD on a real corpus is
-measured by ``benchmarks/segmentation_agreement.py``. ``method="pysbd"`` forces pySBD everywhere.
+settle. The agreement of the hybrid with pure pySBD on a real corpus is measured by
+``benchmarks/segmentation_agreement.py``. ``method="pysbd"`` forces pySBD everywhere.
 
 pySBD splits at every newline, so paragraphs are segmented one at a time (as the corpus loader
 does) and the returned spans are character offsets into the paragraph passed in.
@@ -40,15 +40,15 @@ __all__ = ["ABBREVIATIONS", "split_sentences", "sentence_spans"]
 
 #: Words that end with a period without ending a sentence (lower-cased, without the period).
 ABBREVIATIONS: frozenset[str] = frozenset(
-    """
-    mr mrs ms dr prof sr jr st mt ft gen lt col maj capt sgt cpl adm cmdr gov sen rep reps sens
-    pres supt det insp rev fr hon atty no nos vol vols art arts fig figs ch chap sec secs p pp
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-    inc corp co cos ltd llc plc bros dept univ assn est approx vs etc al ave blvd rd hwy
-    ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo mont
-    neb nebr nev okla ore pa penn tenn tex va vt wash wis wisc wyo
-    a.m p.m e.g i.e u.s u.k u.n d.c u.s.a e.u n.y l.a
-    """.split()
+    (
+        "mr mrs ms dr prof sr jr st mt ft gen lt col maj capt sgt cpl adm cmdr gov sen rep reps "
+        "sens pres supt det insp rev fr hon atty no nos vol vols art arts fig figs ch chap sec "
+        "secs p pp jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur "
+        "thurs fri sat sun inc corp co cos ltd llc plc bros dept univ assn est approx vs etc al "
+        "ave blvd rd hwy ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass "
+        "mich minn miss mo mont neb nebr nev okla ore pa penn tenn tex va vt wash wis wisc wyo "
+        "a.m p.m e.g i.e u.s u.k u.n d.c u.s.a e.u n.y l.a"
+    ).split()
 )
 
 _CANDIDATE = re.compile(r"([.!?])[\"')\]]*(\s+)(?=[\"'(\[]?[A-Z0-9])")

@@ -25,7 +25,9 @@ def seed_corpus() -> Corpus:
 def allsides_path():
     path = config.allsides_csv()
     if not path.exists():
-        pytest.skip(f"AllSides corpus not found at {path} (it lives in ../shared beside a checkout)")
+        pytest.skip(
+            f"AllSides corpus not found at {path} (it lives in ../shared beside a checkout)"
+        )
     return path
 
 
@@ -33,3 +35,18 @@ def allsides_path():
 def allsides_corpus(allsides_path) -> Corpus:
     """The 2,505-article AllSides sample, loaded once per test session."""
     return load_corpus(allsides_path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_cache_dir(tmp_path_factory):
+    """Every test session starts with an empty analysis cache of its own."""
+    import os
+
+    path = tmp_path_factory.mktemp("analysis-cache")
+    previous = os.environ.get("ANALYSIS_CACHE_DIR")
+    os.environ["ANALYSIS_CACHE_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("ANALYSIS_CACHE_DIR", None)
+    else:
+        os.environ["ANALYSIS_CACHE_DIR"] = previous

@@ -79,7 +79,7 @@ def test_sentence_offsets_point_into_story_text(seed_corpus):
 def test_seed_sentences_split_on_news_abbreviations(seed_corpus):
     texts = seed_corpus.sentences["text"].tolist()
     assert (
-        'The early hours of January 3, 2026, witnessed a large-scale U.S. military operation, '
+        "The early hours of January 3, 2026, witnessed a large-scale U.S. military operation, "
         'dubbed "Operation Absolute Resolve," in Caracas.'
     ) in texts
     assert (
@@ -312,5 +312,7 @@ def test_loader_invariants_on_arbitrary_text(texts):
     assert stories.index.is_unique
     for row in corpus.sentences.itertuples():
         assert stories.loc[row.story_id, "text"][row.start : row.end] == row.text
-    assert (stories["n_sentences"] == corpus.sentences.groupby("story_id").size()
-            .reindex(stories.index, fill_value=0)).all()
+    assert (
+        stories["n_sentences"]
+        == corpus.sentences.groupby("story_id").size().reindex(stories.index, fill_value=0)
+    ).all()

@@ -1,0 +1,491 @@
+"""The shared analysis pass: per-article work done once, in parallel, and cached by content.
+
+Every notebook and report reads the same pass instead of recomputing it. The work on one article
+depends only on its normalised text, so it is
+
+- **cached** (:mod:`analysis.cache`) under the SHA-256 of the text and the version of the method
+  that produced it: a re-run on an unchanged corpus reads the cache, adding ten articles computes
+  ten, a changed codebook invalidates frames only;
+- **parallel**: articles are split into chunks and processed by worker processes
+  (:class:`concurrent.futures.ProcessPoolExecutor`) when there are enough of them to repay the
+  start-up; results are put back in input order, so they are identical to a single-process run;
+- shown with a **progress bar** (tqdm) on long runs.
+
+:func:`segment_texts` is the segmentation step used by :func:`analysis.corpus.load_corpus`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis.cache import KEY_COLUMN, ArticleCache, content_key
+from analysis.corpus import Corpus
+from analysis.errors import ParameterError
+from analysis.normalize import tokenize
+from analysis.segment import Method, sentence_spans
+
+__all__ = [
+    "Analysis",
+    "SEGMENT_VERSION",
+    "analyze",
+    "map_chunks",
+    "resolve_cache",
+    "resolve_workers",
+    "segment_texts",
+]
+
+#: Bump when segmentation output can change (pySBD version is part of the key too).
+SEGMENT_VERSION = "segment-1"
+#: Fewer articles than this are processed in the calling process (no pool start-up).
+PARALLEL_MIN_ARTICLES = 200
+#: Articles per task sent to a worker.
+CHUNK_SIZE = 64
+#: Show a progress bar when at least this many articles must be computed.
+PROGRESS_MIN_ARTICLES = 200
+
+
+def resolve_workers(workers: int | None, n_items: int) -> int:
+    """Number of worker processes: ``None`` picks all cores for large inputs, 1 for small ones."""
+    if workers is None:
+        if n_items < PARALLEL_MIN_ARTICLES:
+            return 1
+        return max(1, min(os.cpu_count() or 1, math.ceil(n_items / CHUNK_SIZE)))
+    if not isinstance(workers, int) or workers < 1:
+        raise ParameterError(f"workers must be a positive integer or None, got {workers!r}")
+    return workers
+
+
+def resolve_cache(cache: bool | ArticleCache | None) -> ArticleCache:
+    """``True``/``None``: the default on-disk cache; ``False``: a disabled one."""
+    if isinstance(cache, ArticleCache):
+        return cache
+    return ArticleCache(enabled=cache is not False)
+
+
+def map_chunks(
+    func: Callable[[Sequence[Any]], pd.DataFrame],
+    items: Sequence[Any],
+    *,
+    workers: int | None = None,
+    progress: bool | None = None,
+    desc: str = "articles",
+) -> pd.DataFrame:
+    """Apply ``func`` to chunks of ``items`` (in worker processes when worth it); concat in order.
+
+    ``func`` must be a module-level function (picklable) that returns a DataFrame per chunk.
+    """
+    if not items:
+        return func([])
+    n_workers = resolve_workers(workers, len(items))
+    chunks = [items[i : i + CHUNK_SIZE] for i in range(0, len(items), CHUNK_SIZE)]
+    show = progress
+    if show is None:  # by default only on long runs in a terminal (not inside notebooks)
+        show = len(items) >= PROGRESS_MIN_ARTICLES and sys.stderr.isatty()
+    bar = None
+    if show:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(items), desc=desc, unit="article", mininterval=1.0)
+    results: list[pd.DataFrame] = []
+    try:
+        if n_workers == 1:
+            for chunk in chunks:
+                results.append(func(chunk))
+                if bar is not None:
+                    bar.update(len(chunk))
+        else:
+            with ProcessPoolExecutor(max_workers=n_workers) as pool:
+                for chunk, result in zip(chunks, pool.map(func, chunks), strict=True):
+                    results.append(result)
+                    if bar is not None:
+                        bar.update(len(chunk))
+    finally:
+        if bar is not None:
+            bar.close()
+    return _concat_results(results)
+
+
+def _concat_results(results: list[Any]) -> Any:
+    """Concatenate chunk results: DataFrames, or dicts of DataFrames (concatenated per key)."""
+    if results and isinstance(results[0], dict):
+        return {name: _concat_results([r[name] for r in results]) for name in results[0]}
+    kept = [r for r in results if len(r)] or results[:1]
+    return pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
+
+
+# --------------------------------------------------------------------------- segmentation
+
+SEGMENT_COLUMNS = [KEY_COLUMN, "paragraph_index", "sentence_index", "start", "end", "n_words"]
+
+
+def _segment_chunk(items: Sequence[tuple[str, str, str]]) -> pd.DataFrame:
+    """Segment ``(key, text, method)`` items; offsets are into the text."""
+    rows: list[tuple[str, int, int, int, int, int]] = []
+    for key, text, method in items:
+        offset = 0
+        n = 0
+        for p_index, paragraph in enumerate(text.split("\n")):
+            for s, e in sentence_spans(paragraph, method=method):
+                rows.append(
+                    (key, p_index, n, offset + s, offset + e, len(tokenize(paragraph[s:e])))
+                )
+                n += 1
+            offset += len(paragraph) + 1
+    return pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
+
+
+def _pysbd_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pysbd")
+    except Exception:  # noqa: BLE001 - unknown version: still a valid key part
+        return "unknown"
+
+
+def segment_texts(
+    texts: Sequence[str],
+    *,
+    method: Method = "hybrid",
+    cache: bool | ArticleCache | None = True,
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Sentence spans of many normalised texts, from the cache where possible.
+
+    Returns:
+        One row per sentence: ``_key`` (content key of the text), ``paragraph_index``,
+        ``sentence_index``, ``start``/``end`` (offsets into the text), ``n_words``; sorted by
+        key then sentence index. Texts with the same content share a key.
+    """
+    store = resolve_cache(cache)
+    version = f"{SEGMENT_VERSION}-{method}-pysbd{_pysbd_version()}"
+    keys = [content_key(t) for t in texts]
+    by_key = dict(zip(keys, texts, strict=True))
+    found, missing = store.load("segment", version, by_key)
+    frames = [found] if found is not None else []
+    if missing:
+        todo = [(k, by_key[k], method) for k in sorted(missing)]
+        computed = map_chunks(
+            _segment_chunk, todo, workers=workers, progress=progress, desc="segmenting"
+        )
+        store.store("segment", version, computed, keys=missing)
+        frames.append(computed)
+    result = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    for col in SEGMENT_COLUMNS[1:]:
+        result[col] = result[col].astype("int64")
+    return result.sort_values([KEY_COLUMN, "sentence_index"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- the analysis pass
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The shared analysis pass over a corpus (see :func:`analyze`).
+
+    Attributes:
+        corpus: the corpus analysed.
+        sentiment: one row per sentence, as :func:`analysis.sentiment.sentence_sentiment`.
+        frame_hits: codebook name -> one row per frame trigger, as
+            :func:`analysis.framing.frame_hits`.
+        codebooks: codebook name -> the :class:`analysis.framing.Codebook` used.
+        term_counts: one row per (story, term): ``story_id``, ``term``, ``count``, as
+            :func:`analysis.language.story_terms` (``None`` when not computed);
+            :meth:`term_matrix` gives them as a sparse matrix.
+    """
+
+    corpus: Corpus
+    sentiment: pd.DataFrame
+    frame_hits: dict[str, pd.DataFrame]
+    codebooks: dict[str, Any]
+    term_counts: pd.DataFrame | None = None
+
+    def term_matrix(self) -> Any:
+        """The term counts as an :class:`analysis.language.TermCounts` (stories in corpus order),
+        ready for ``distinctive_terms(..., counts=...)``."""
+        from analysis.language import TermCounts
+
+        if self.term_counts is None:
+            raise ParameterError("this analysis was run with terms=False")
+        counters: dict[str, dict[str, int]] = {s: {} for s in self.corpus.stories["story_id"]}
+        for story, term, count in self.term_counts.itertuples(index=False):
+            counters[story][term] = count
+        return TermCounts.from_counters(counters)
+
+
+def _library_version(name: str) -> str:
+    try:
+        from importlib.metadata import version
+
+        return version(name)
+    except Exception:  # noqa: BLE001
+        return "unknown"
+
+
+def _components(codebooks: Sequence[Any], terms: bool) -> list[tuple[str, str, Any]]:
+    """(cache component, version, spec) for every per-article result of the pass."""
+    from analysis import framing, sentiment
+
+    specs: list[tuple[str, str, Any]] = [
+        (
+            "sentiment",
+            f"{sentiment.METHOD_VERSION}-textblob{_library_version('textblob')}"
+            f"-vader{_library_version('vaderSentiment')}",
+            None,
+        )
+    ]
+    for book in codebooks:
+        loaded = framing.load_codebook(book)
+        specs.append((f"frames-{loaded.name}", loaded.cache_key, loaded))
+    if terms:
+        specs.append(("terms", _terms_version(), None))
+    return specs
+
+
+#: Version of the per-story term counts (bump when analysis.language's vocabulary rule changes).
+TERMS_VERSION = "terms-1"
+
+
+def _terms_version() -> str:
+    """Term counts depend on the vocabulary rule and the stop-word list: both are in the key."""
+    import hashlib
+
+    from analysis import language
+
+    words = "\n".join(sorted(language.stop_words()))
+    return f"{TERMS_VERSION}-ngram1-2-stop{hashlib.sha256(words.encode()).hexdigest()[:12]}"
+
+
+def _compute_component(
+    name: str, spec: Any, sentences: pd.DataFrame, texts: dict[str, str]
+) -> pd.DataFrame:
+    """One component on keyed sentences (``story_id`` holds the content key)."""
+    if name == "sentiment":
+        from analysis.sentiment import SCORE_COLUMNS, sentence_sentiment
+
+        frame = sentence_sentiment(sentences)[["story_id", "sentence_index", *SCORE_COLUMNS]]
+    elif name.startswith("frames-"):
+        from analysis.framing import frame_hits
+
+        frame = frame_hits(sentences, codebook=spec).drop(columns=["sentence_id"])
+        frame["frame"] = frame["frame"].astype(str)
+    elif name == "terms":
+        from analysis.language import story_terms
+
+        rows = [
+            (key, term, count)
+            for key, text in texts.items()
+            for term, count in sorted(story_terms(text).items())
+        ]
+        frame = pd.DataFrame(rows, columns=["story_id", "term", "count"])
+        frame["count"] = frame["count"].astype("int64")
+    else:  # pragma: no cover - guarded by _components
+        raise ParameterError(f"unknown component {name!r}")
+    return frame.rename(columns={"story_id": KEY_COLUMN})
+
+
+def _analyze_chunk(
+    items: Sequence[tuple[tuple[tuple[str, Any], ...], pd.DataFrame, str, str]],
+) -> dict[str, pd.DataFrame]:
+    """Compute the missing components of a chunk of articles (run in a worker process).
+
+    Each item is ``(components, keyed sentences, key, text)``.
+    """
+    by_component: dict[str, list[tuple[pd.DataFrame, str, str]]] = {}
+    for components, sentences, key, text in items:
+        for name, _spec in components:
+            by_component.setdefault(name, []).append((sentences, key, text))
+    out: dict[str, pd.DataFrame] = {}
+    specs = dict(c for components, *_ in items for c in components)
+    for name, parts in by_component.items():
+        sentences = pd.concat([p[0] for p in parts], ignore_index=True)
+        texts = {key: text for _, key, text in parts}
+        out[name] = _compute_component(name, specs[name], sentences, texts)
+    return out
+
+
+def analyze(
+    corpus: Corpus,
+    *,
+    codebooks: Sequence[Any] = ("generic", "policy"),
+    terms: bool = True,
+    cache: bool | ArticleCache | None = True,
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> Analysis:
+    """Run the shared analysis pass: sentiment, frames (each codebook) and term counts.
+
+    Each article's results come from the cache when its text and the method versions are
+    unchanged; the rest are computed (in parallel for large corpora) and stored. The result equals
+    calling the step functions on the whole corpus directly.
+
+    Args:
+        corpus: a loaded corpus.
+        codebooks: codebook names, paths or ``Codebook`` objects to detect frames with.
+        terms: also count terms per story (for distinctive terms and topics).
+        cache: ``True`` (default on-disk cache), ``False`` (compute everything) or an
+            ``ArticleCache``.
+        workers: worker processes (``None``: all cores on large corpora, one on small ones).
+        progress: show a progress bar (``None``: on long runs in a terminal).
+
+    Returns:
+        An :class:`Analysis`.
+    """
+    store = resolve_cache(cache)
+    stories = corpus.stories
+    keys = [content_key(t) for t in stories["text"]]
+    key_of = dict(zip(stories["story_id"], keys, strict=True))
+    sentences = corpus.sentences
+    keyed = sentences.assign(_key=sentences["story_id"].map(key_of))
+    specs = _components(codebooks, terms)
+    unique_keys = list(dict.fromkeys(keys))
+    found: dict[str, pd.DataFrame | None] = {}
+    missing: dict[str, set[str]] = {}
+    for name, version, _spec in specs:
+        found[name], missing[name] = store.load(name, version, unique_keys)
+    todo_keys = [k for k in unique_keys if any(k in m for m in missing.values())]
+    computed: dict[str, pd.DataFrame] = {}
+    if todo_keys:
+        first_story = keyed.drop_duplicates("_key")[["_key", "story_id"]]
+        rep = keyed[
+            keyed["story_id"].isin(first_story["story_id"]) & keyed["_key"].isin(todo_keys)
+        ]
+        rep = rep.assign(
+            story_id=rep["_key"], sentence_id=rep["_key"] + "/" + rep["sentence_index"].astype(str)
+        ).drop(columns="_key")
+        groups = dict(tuple(rep.groupby("story_id", sort=False)))
+        text_of = dict(zip(keys, stories["text"], strict=True))
+        items = [
+            (
+                tuple((name, spec) for name, _v, spec in specs if k in missing[name]),
+                groups.get(k, rep.iloc[:0]),
+                k,
+                text_of[k],
+            )
+            for k in todo_keys
+        ]
+        computed = map_chunks(
+            _analyze_chunk, items, workers=workers, progress=progress, desc="analysing"
+        )
+        for name, version, _spec in specs:
+            if missing[name]:
+                frame = computed.get(name)
+                if frame is None:
+                    frame = pd.DataFrame({KEY_COLUMN: pd.Series(dtype=str)})
+                store.store(name, version, frame, keys=missing[name])
+    tables: dict[str, pd.DataFrame] = {}
+    for name, _version, _spec in specs:
+        parts = [f for f in (found[name], computed.get(name)) if f is not None and len(f)]
+        if parts:
+            tables[name] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        else:
+            tables[name] = computed.get(name, found[name])
+    return _assemble(corpus, keyed, key_of, specs, tables)
+
+
+def _assemble(
+    corpus: Corpus,
+    keyed: pd.DataFrame,
+    key_of: dict[str, str],
+    specs: list[tuple[str, str, Any]],
+    tables: dict[str, pd.DataFrame | None],
+) -> Analysis:
+    """Map keyed results back onto the corpus' story and sentence ids, in corpus order."""
+    from analysis.framing import HIT_COLUMNS
+    from analysis.sentiment import SCORE_COLUMNS, SCORED_COLUMNS, sentence_sentiment
+
+    base = keyed[["story_id", "sentence_id", "sentence_index", "_key"]].reset_index(names="_order")
+    scores = tables["sentiment"]
+    if scores is None or scores.empty:
+        sentiment_table = sentence_sentiment(corpus.sentences.iloc[:0])
+    else:
+        merged = base.merge(
+            scores[[KEY_COLUMN, "sentence_index", *SCORE_COLUMNS]],
+            on=[KEY_COLUMN, "sentence_index"],
+            how="left",
+            validate="m:1",
+        ).sort_values("_order", kind="stable")
+        merged = merged.merge(
+            corpus.sentences[["sentence_id", "position", "n_words", "text"]],
+            on="sentence_id",
+            how="left",
+            validate="1:1",
+        )
+        sentiment_table = merged[list(SCORED_COLUMNS)].reset_index(drop=True)
+        sentiment_table = sentence_sentiment_types(sentiment_table)
+    hits: dict[str, pd.DataFrame] = {}
+    books: dict[str, Any] = {}
+    story_order = {s: i for i, s in enumerate(corpus.stories["story_id"])}
+    for name, _version, spec in specs:
+        if not name.startswith("frames-"):
+            continue
+        book = spec
+        books[book.name] = book
+        frame = tables[name]
+        if frame is None or frame.empty or "sentence_index" not in frame.columns:
+            from analysis.framing import frame_hits
+
+            hits[book.name] = frame_hits(corpus.sentences.iloc[:0], codebook=book)
+            continue
+        frame = frame.reset_index(names="_row")
+        merged = base.drop(columns="_order").merge(
+            frame, on=[KEY_COLUMN, "sentence_index"], how="inner", validate="m:m"
+        )
+        merged["_story_order"] = merged["story_id"].map(story_order)
+        merged = merged.sort_values(["_story_order", "_row"], kind="stable")
+        merged["frame"] = pd.Categorical(
+            merged["frame"], categories=[f.id for f in book.frames], ordered=True
+        )
+        hits[book.name] = merged[HIT_COLUMNS].reset_index(drop=True)
+    terms = tables.get("terms")
+    if terms is not None:
+        stories_by_key: dict[str, list[str]] = {}
+        for story, key in key_of.items():
+            stories_by_key.setdefault(key, []).append(story)
+        key_frame = pd.DataFrame(
+            [(k, s) for k, ss in stories_by_key.items() for s in ss],
+            columns=[KEY_COLUMN, "story_id"],
+        )
+        terms = key_frame.merge(terms, on=KEY_COLUMN, how="inner").drop(columns=KEY_COLUMN)
+        terms["_story_order"] = terms["story_id"].map(story_order)
+        terms = (
+            terms.sort_values(["_story_order", "term"], kind="stable")
+            .drop(columns="_story_order")
+            .reset_index(drop=True)
+        )
+    return Analysis(
+        corpus=corpus,
+        sentiment=sentiment_table,
+        frame_hits=hits,
+        codebooks=books,
+        term_counts=terms,
+    )
+
+
+def sentence_sentiment_types(table: pd.DataFrame) -> pd.DataFrame:
+    """Give a re-assembled sentiment table the dtypes ``sentence_sentiment`` returns."""
+    from analysis.sentiment import sentence_sentiment
+
+    reference = sentence_sentiment(table.iloc[:0][["story_id", "sentence_id", "text"]])
+    return table.astype(reference.dtypes.to_dict())
+
+
+def corpus_term_counts(
+    corpus: Corpus, *, ngram_range: Sequence[int] = (1, 2), cache: bool | ArticleCache = True
+) -> Any:
+    """Per-story term counts as ``TermCounts``: from the cached pass for the default n-gram range,
+    computed directly for any other range."""
+    from analysis.language import term_counts
+
+    if tuple(ngram_range) == (1, 2):
+        return analyze(corpus, codebooks=(), cache=cache).term_matrix()
+    return term_counts(corpus.stories, ngram_range=ngram_range)
