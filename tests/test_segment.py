@@ -8,7 +8,7 @@ from analysis.errors import ParameterError
 from analysis.segment import sentence_spans, split_sentences
 
 SEED_PARAGRAPH = (
-    'The early hours of January 3, 2026, witnessed a large-scale U.S. military operation, dubbed '
+    "The early hours of January 3, 2026, witnessed a large-scale U.S. military operation, dubbed "
     '"Operation Absolute Resolve," in Caracas. U.S. special forces targeted and apprehended '
     "Nicolás Maduro and his wife, Cilia Flores, subsequently flying them to New York to face "
     "charges of narcoterrorism and other offenses."
@@ -39,8 +39,10 @@ def test_seed_paragraph_with_us_abbreviation(method):
             ['He called it "armed aggression."', "Moscow demanded his release."],
         ),
         ("Why now? Nobody knows!", ["Why now?", "Nobody knows!"]),
-        ("The budget grew 3.5 percent in 2025. Analysts agreed.",
-         ["The budget grew 3.5 percent in 2025.", "Analysts agreed."]),
+        (
+            "The budget grew 3.5 percent in 2025. Analysts agreed.",
+            ["The budget grew 3.5 percent in 2025.", "Analysts agreed."],
+        ),
         ("identified by the U.S", ["identified by the U.S"]),
         ("", []),
     ],
