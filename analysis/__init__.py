@@ -3,7 +3,7 @@
 Public entry points are re-exported here; each lives in the module named after its pipeline step.
 """
 
-from analysis.corpus import Corpus, load_corpus, stories_from_texts
+from analysis.corpus import Corpus, load_corpus, open_corpus, select_stories, stories_from_texts
 from analysis.errors import AnalysisError, CodebookError, CorpusError, ParameterError
 from analysis.pipeline import Analysis, analyze
 
@@ -16,6 +16,8 @@ __all__ = [
     "ParameterError",
     "analyze",
     "load_corpus",
+    "open_corpus",
+    "select_stories",
     "stories_from_texts",
 ]
 

@@ -46,6 +46,8 @@ __all__ = [
     "describe_corpus",
     "from_dataframe",
     "load_corpus",
+    "open_corpus",
+    "select_stories",
     "sentence_length_summary",
     "stories_from_texts",
     "story_overview",
@@ -483,7 +485,9 @@ def _build(
             index=stories.index,
             dtype=object,
         )
-    skipped_frame = pd.DataFrame(skipped, columns=["source_file", "source_line", "reason"])
+    skipped_frame = pd.DataFrame(skipped, columns=["source_file", "source_line", "reason"]).astype(
+        {"source_line": "Int64"}
+    )
     return Corpus(stories=stories, sentences=sentences, skipped=skipped_frame, source=source)
 
 
@@ -594,6 +598,16 @@ def load_corpus(
     files = [root] if root.is_file() else list(_iter_folder(root))
     if not files:
         raise CorpusError("the folder holds no .txt, .md, .csv or .jsonl files.", path=root)
+    options = {
+        "columns": columns,
+        "stories_per_file": stories_per_file,
+        "encoding": encoding,
+        "strict": strict,
+        "segmenter": segmenter,
+    }
+    cached = _cached_corpus(files, root, options, cache, source)
+    if cached is not None:
+        return cached
     records: list[_Record] = []
     skipped: list[dict[str, Any]] = []
     for file in files:
@@ -614,9 +628,99 @@ def load_corpus(
     if not records:
         reasons = "; ".join(s["reason"] for s in skipped[:3])
         raise CorpusError(f"no stories could be loaded ({reasons}).", path=root)
-    return _build(
+    corpus = _build(
         records, skipped, segmenter, source, cache=cache, workers=workers, progress=progress
     )
+    _store_corpus(corpus, files, root, options, cache)
+    return corpus
+
+
+#: Bump when loading or normalisation can change a loaded corpus (part of the corpus cache key).
+LOADER_VERSION = "corpus-1"
+_OBJECT_COLUMNS = ("dateline", "outlet", "url", "duplicate_of")
+
+
+def _corpus_key(files: list[Path], root: Path, options: dict[str, Any]) -> str:
+    """SHA-256 of every input file's name and bytes and of the load options."""
+    import hashlib
+
+    from analysis.pipeline import _pysbd_version
+
+    digest = hashlib.sha256(
+        json.dumps([LOADER_VERSION, _pysbd_version(), options], sort_keys=True).encode()
+    )
+    for file in files:
+        name = file.name if file == root else file.relative_to(root).as_posix()
+        digest.update(name.encode() + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _restore_types(stories: pd.DataFrame) -> pd.DataFrame:
+    for col in _OBJECT_COLUMNS:
+        stories[col] = pd.Series(
+            [None if pd.isna(v) else str(v) for v in stories[col]],
+            index=stories.index,
+            dtype=object,
+        )
+    return stories
+
+
+def _cached_corpus(
+    files: list[Path], root: Path, options: dict[str, Any], cache: Any, source: str
+) -> Corpus | None:
+    """The corpus as loaded before from the same bytes with the same options, if cached."""
+    from analysis.cache import KEY_COLUMN
+    from analysis.pipeline import resolve_cache
+
+    store = resolve_cache(cache)
+    if not store.enabled:
+        return None
+    try:
+        key = _corpus_key(files, root, options)
+    except OSError:
+        return None
+    parts = {}
+    for part in ("stories", "sentences", "skipped"):
+        frame, missing = store.load(f"corpus-{part}", LOADER_VERSION, [key])
+        if missing:
+            return None
+        parts[part] = (
+            frame.drop(columns=KEY_COLUMN) if frame is not None else pd.DataFrame()
+        ).reset_index(drop=True)
+    skipped = parts["skipped"]
+    if skipped.empty:
+        skipped = pd.DataFrame(columns=["source_file", "source_line", "reason"])
+    skipped = skipped.astype({"source_line": "Int64"})
+    for reason in skipped.get("reason", []):
+        warnings.warn(f"skipped {reason}", CorpusWarning, stacklevel=3)
+    return Corpus(
+        stories=_restore_types(parts["stories"]),
+        sentences=parts["sentences"],
+        skipped=skipped,
+        source=source,
+    )
+
+
+def _store_corpus(
+    corpus: Corpus, files: list[Path], root: Path, options: dict[str, Any], cache: Any
+) -> None:
+    from analysis.cache import KEY_COLUMN
+    from analysis.pipeline import resolve_cache
+
+    store = resolve_cache(cache)
+    if not store.enabled:
+        return
+    key = _corpus_key(files, root, options)
+    skipped = corpus.skipped
+    for part, frame in (
+        ("stories", corpus.stories),
+        ("sentences", corpus.sentences),
+        ("skipped", skipped),
+    ):
+        store.store(
+            f"corpus-{part}", LOADER_VERSION, frame.assign(**{KEY_COLUMN: key}), keys=[key]
+        )
 
 
 def from_dataframe(
@@ -760,3 +864,98 @@ def describe_corpus(corpus: Corpus) -> str:
     if len(corpus.skipped):
         parts.append(f"{len(corpus.skipped):,} inputs were skipped (see the skipped table).")
     return "\n\n".join(parts)
+
+
+# --------------------------------------------------------------------------- selection
+
+#: Period columns :func:`select_stories` adds from ``date`` (pandas period aliases).
+PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
+
+
+def select_stories(
+    corpus: Corpus,
+    *,
+    filters: dict[str, Any] | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> Corpus:
+    """Keep the stories that match every filter, and add ``month``/``quarter``/``year`` columns.
+
+    Does not mutate ``corpus``. The period columns (``"2016-03"``, ``"2016Q1"``, ``"2016"``) are
+    strings made from ``date`` (missing when the story has no date), so they can be used as a
+    ``group`` in every notebook.
+
+    Args:
+        corpus: a loaded corpus.
+        filters: story column -> a value or a list of accepted values, e.g.
+            ``{"topic": "immigration", "bias_label": ["left", "right"]}``.
+        date_from, date_to: inclusive ISO dates (``"2016-01-01"``); stories without a date are
+            dropped when either is given.
+
+    Returns:
+        A new :class:`Corpus` with the selected stories and their sentences.
+
+    Raises:
+        ParameterError: an unknown column, a filter that matches nothing, or a bad date.
+
+    >>> select_stories(load_corpus(), filters={"dateline": ["TOKYO"]}).stories["story_id"].tolist()
+    ['japans-cabinet-has-given-its-approval']
+    """
+    stories = corpus.stories
+    keep = pd.Series(True, index=stories.index)
+    for column, wanted in (filters or {}).items():
+        if column not in stories.columns:
+            raise ParameterError(
+                f"cannot filter on {column!r}: not a story column; choose from "
+                f"{list(stories.columns)}"
+            )
+        values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
+        keep &= stories[column].isin(list(values))
+    for bound, op in ((date_from, "ge"), (date_to, "le")):
+        if bound is None:
+            continue
+        try:
+            when = pd.Timestamp(bound)
+        except (ValueError, TypeError) as exc:
+            raise ParameterError(f"not a date: {bound!r} (use YYYY-MM-DD)") from exc
+        keep &= getattr(stories["date"], op)(when).fillna(False).astype(bool)
+    if not keep.any():
+        raise ParameterError(
+            f"no story matches filters={filters!r}, date_from={date_from!r}, date_to={date_to!r}"
+        )
+    selected = stories.loc[keep].copy()
+    for name, freq in PERIODS.items():
+        if name not in selected.columns:
+            periods = selected["date"].dt.to_period(freq)
+            selected[name] = pd.Series(
+                [None if pd.isna(p) else str(p) for p in periods],
+                index=selected.index,
+                dtype=object,
+            )
+    selected = selected.reset_index(drop=True)
+    sentences = corpus.sentences[corpus.sentences["story_id"].isin(selected["story_id"])]
+    return Corpus(
+        stories=selected,
+        sentences=sentences.reset_index(drop=True),
+        skipped=corpus.skipped,
+        source=corpus.source,
+    )
+
+
+def open_corpus(
+    path: str | Path | None = None,
+    *,
+    filters: dict[str, Any] | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    **load_options: Any,
+) -> Corpus:
+    """Load a corpus and select stories: what every notebook calls with its parameters.
+
+    ``load_corpus(path, **load_options)`` then :func:`select_stories`.
+
+    >>> open_corpus().stories.columns[-3:].tolist()
+    ['month', 'quarter', 'year']
+    """
+    corpus = load_corpus(path, **load_options)
+    return select_stories(corpus, filters=filters, date_from=date_from, date_to=date_to)

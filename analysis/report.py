@@ -47,6 +47,7 @@ NOTEBOOKS: list[tuple[str, str]] = [
     ("sentiment", "Tone per story with two models, the arc of each story, tone toward targets."),
     ("framing", "Generic news frames per story: intensity heatmap, profiles, marked evidence."),
     ("topics_language", "Distinctive words, topics, similarity, actors and quotes per story."),
+    ("trends", "Tone and frames month by month, per outlet group, for dated corpora."),
     ("sentiment_validation", "How well each sentiment model agrees with human ratings."),
 ]
 #: Cells tagged with this have their Markdown output copied to the index as the report summary.

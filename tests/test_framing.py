@@ -652,7 +652,15 @@ def test_notebook_structure():
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     names = re.findall(r"^(\w+): ", tagged[0].source, re.M)
-    assert names == ["corpus_path", "codebook", "group", "threshold"]
+    assert names == [
+        "corpus_path",
+        "codebook",
+        "group",
+        "threshold",
+        "filters",
+        "date_from",
+        "date_to",
+    ]
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert not any(re.search(r"^\s*(def|class|for|while) ", c.source, re.M) for c in code)
     for cell in code:

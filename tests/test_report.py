@@ -75,7 +75,7 @@ def test_report_set_on_the_seeds(two_notebooks):
     assert (out / "overview.html").stat().st_size < 1_000_000
     assert (out / "assets" / "plotly.min.js").stat().st_size > 3_000_000
     # code hidden by default
-    assert "load_corpus(corpus_path)" not in page
+    assert "open_corpus(" not in page
     index = (out / "index.html").read_text()
     assert '<a href="overview.html">overview</a>' in index
     assert "1 report(s) failed: raises_error" in index
@@ -97,7 +97,7 @@ def test_failed_run_keeps_the_previous_complete_report(two_notebooks):
 def test_show_code_option_keeps_code(two_notebooks):
     out = two_notebooks / "reports"
     assert report.main(["--out", str(out), "--only", "overview", "--show-code"]) == 0
-    assert "load_corpus" in (out / "overview.html").read_text()
+    assert "open_corpus" in (out / "overview.html").read_text()
 
 
 def test_corpus_parameter_reaches_the_notebook(two_notebooks, tmp_path):
