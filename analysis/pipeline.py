@@ -16,12 +16,13 @@ depends only on its normalised text, so it is
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -199,27 +200,55 @@ class Analysis:
             :func:`analysis.framing.frame_hits`.
         codebooks: codebook name -> the :class:`analysis.framing.Codebook` used.
         term_counts: one row per (story, term): ``story_id``, ``term``, ``count``, as
-            :func:`analysis.language.story_terms` (``None`` when not computed);
-            :meth:`term_matrix` gives them as a sparse matrix.
+            :func:`analysis.language.story_terms` (``None`` when not computed; built on first
+            use). :meth:`term_matrix` gives them as a sparse matrix.
     """
 
     corpus: Corpus
     sentiment: pd.DataFrame
     frame_hits: dict[str, pd.DataFrame]
     codebooks: dict[str, Any]
-    term_counts: pd.DataFrame | None = None
+    keyed_terms: pd.DataFrame | None = field(default=None, repr=False)
+    story_keys: tuple[str, ...] = field(default=(), repr=False)
+
+    @functools.cached_property
+    def term_counts(self) -> pd.DataFrame | None:
+        matrix = self.term_matrix() if self.keyed_terms is not None else None
+        if matrix is None:
+            return None
+        frame = matrix.to_frame().rename(columns={"doc_id": "story_id"})
+        return frame
 
     def term_matrix(self) -> Any:
-        """The term counts as an :class:`analysis.language.TermCounts` (stories in corpus order),
-        ready for ``distinctive_terms(..., counts=...)``."""
+        """The term counts as an :class:`analysis.language.TermCounts` (stories in corpus order,
+        terms sorted), ready for ``distinctive_terms(..., counts=...)``."""
+        import numpy as np
+        import scipy.sparse as sp
+
         from analysis.language import TermCounts
 
-        if self.term_counts is None:
+        if self.keyed_terms is None:
             raise ParameterError("this analysis was run with terms=False")
-        counters: dict[str, dict[str, int]] = {s: {} for s in self.corpus.stories["story_id"]}
-        for story, term, count in self.term_counts.itertuples(index=False):
-            counters[story][term] = count
-        return TermCounts.from_counters(counters)
+        terms = self.keyed_terms
+        key_codes, key_uniques = pd.factorize(terms[KEY_COLUMN])
+        term_codes, term_uniques = pd.factorize(terms["term"], sort=True)
+        by_key = sp.csr_matrix(
+            (terms["count"].to_numpy(np.int64), (key_codes, term_codes)),
+            shape=(len(key_uniques), len(term_uniques)),
+        )
+        position = {k: i for i, k in enumerate(key_uniques)}
+        empty_row = by_key.shape[0]
+        rows = [position.get(k, empty_row) for k in self.story_keys]
+        padded = sp.vstack([by_key, sp.csr_matrix((1, by_key.shape[1]), dtype=np.int64)])
+        matrix = padded.tocsr()[rows]
+        used = np.unique(matrix.indices)
+        matrix = matrix[:, used].tocsr()
+        matrix.sort_indices()
+        return TermCounts(
+            tuple(self.corpus.stories["story_id"]),
+            tuple(str(t) for t in np.asarray(term_uniques)[used]),
+            matrix,
+        )
 
 
 def _library_version(name: str) -> str:
@@ -400,10 +429,11 @@ def _assemble(
     tables: dict[str, pd.DataFrame | None],
 ) -> Analysis:
     """Map keyed results back onto the corpus' story and sentence ids, in corpus order."""
-    from analysis.framing import HIT_COLUMNS
+    from analysis.framing import HIT_COLUMNS, frame_hits
     from analysis.sentiment import SCORE_COLUMNS, SCORED_COLUMNS, sentence_sentiment
 
-    base = keyed[["story_id", "sentence_id", "sentence_index", "_key"]].reset_index(names="_order")
+    base = keyed[["story_id", "sentence_id", "sentence_index", KEY_COLUMN]].reset_index(drop=True)
+    base["_order"] = range(len(base))
     scores = tables["sentiment"]
     if scores is None or scores.empty:
         sentiment_table = sentence_sentiment(corpus.sentences.iloc[:0])
@@ -413,18 +443,13 @@ def _assemble(
             on=[KEY_COLUMN, "sentence_index"],
             how="left",
             validate="m:1",
-        ).sort_values("_order", kind="stable")
-        merged = merged.merge(
-            corpus.sentences[["sentence_id", "position", "n_words", "text"]],
-            on="sentence_id",
-            how="left",
-            validate="1:1",
-        )
-        sentiment_table = merged[list(SCORED_COLUMNS)].reset_index(drop=True)
-        sentiment_table = sentence_sentiment_types(sentiment_table)
+        ).sort_values("_order", kind="stable", ignore_index=True)
+        sentences = corpus.sentences.reset_index(drop=True)
+        for column in ("position", "n_words", "text"):
+            merged[column] = sentences[column].to_numpy()  # same rows, same order
+        sentiment_table = sentence_sentiment_types(merged[list(SCORED_COLUMNS)])
     hits: dict[str, pd.DataFrame] = {}
     books: dict[str, Any] = {}
-    story_order = {s: i for i, s in enumerate(corpus.stories["story_id"])}
     for name, _version, spec in specs:
         if not name.startswith("frames-"):
             continue
@@ -432,43 +457,49 @@ def _assemble(
         books[book.name] = book
         frame = tables[name]
         if frame is None or frame.empty or "sentence_index" not in frame.columns:
-            from analysis.framing import frame_hits
-
             hits[book.name] = frame_hits(corpus.sentences.iloc[:0], codebook=book)
             continue
-        frame = frame.reset_index(names="_row")
-        merged = base.drop(columns="_order").merge(
+        frame = frame.reset_index(drop=True)
+        frame["_row"] = range(len(frame))
+        merged = base.drop(columns=["story_id", "sentence_id"]).merge(
             frame, on=[KEY_COLUMN, "sentence_index"], how="inner", validate="m:m"
         )
-        merged["_story_order"] = merged["story_id"].map(story_order)
-        merged = merged.sort_values(["_story_order", "_row"], kind="stable")
+        merged = merged.sort_values(["_order", "_row"], kind="stable", ignore_index=True)
+        ids = base[["story_id", "sentence_id"]].to_numpy()[merged["_order"].to_numpy()]
+        merged["story_id"] = ids[:, 0]
+        merged["sentence_id"] = ids[:, 1]
         merged["frame"] = pd.Categorical(
             merged["frame"], categories=[f.id for f in book.frames], ordered=True
         )
-        hits[book.name] = merged[HIT_COLUMNS].reset_index(drop=True)
+        hits[book.name] = _hit_types(merged[HIT_COLUMNS], book)
     terms = tables.get("terms")
-    if terms is not None:
-        stories_by_key: dict[str, list[str]] = {}
-        for story, key in key_of.items():
-            stories_by_key.setdefault(key, []).append(story)
-        key_frame = pd.DataFrame(
-            [(k, s) for k, ss in stories_by_key.items() for s in ss],
-            columns=[KEY_COLUMN, "story_id"],
-        )
-        terms = key_frame.merge(terms, on=KEY_COLUMN, how="inner").drop(columns=KEY_COLUMN)
-        terms["_story_order"] = terms["story_id"].map(story_order)
-        terms = (
-            terms.sort_values(["_story_order", "term"], kind="stable")
-            .drop(columns="_story_order")
-            .reset_index(drop=True)
-        )
     return Analysis(
         corpus=corpus,
         sentiment=sentiment_table,
         frame_hits=hits,
         codebooks=books,
-        term_counts=terms,
+        keyed_terms=terms,
+        story_keys=tuple(key_of[s] for s in corpus.stories["story_id"]),
     )
+
+
+def _hit_types(table: pd.DataFrame, book: Any) -> pd.DataFrame:
+    """Give re-assembled frame hits the dtypes ``frame_hits`` returns."""
+    from analysis.framing import frame_hits
+
+    reference = frame_hits(
+        pd.DataFrame(
+            {
+                "story_id": pd.Series(dtype=str),
+                "sentence_id": pd.Series(dtype=str),
+                "sentence_index": pd.Series(dtype="int64"),
+                "start": pd.Series(dtype="int64"),
+                "text": pd.Series(dtype=str),
+            }
+        ),
+        codebook=book,
+    )
+    return table.astype(reference.dtypes.to_dict())
 
 
 def sentence_sentiment_types(table: pd.DataFrame) -> pd.DataFrame:

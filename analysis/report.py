@@ -68,6 +68,7 @@ class ReportOutcome:
     summary: str = ""
     error: str = ""
     size_bytes: int = 0
+    kind: str = "report"
 
 
 @dataclass
@@ -192,19 +193,34 @@ def write_plotly_asset(out_dir: Path) -> Path:
     return target
 
 
-def prepare_corpus(corpus_path: str | None, *, progress: bool = True) -> dict[str, Any]:
+def prepare_corpus(
+    corpus_path: str | None, *, progress: bool = True, extra: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """Load the corpus and run the shared analysis pass once, filling the cache.
 
     Every notebook then reads the pass from the cache instead of recomputing it. Returns the
-    counts shown on the index page.
+    counts shown on the index page and the ids of the selected stories (the notebooks' filter
+    parameters in ``extra`` are applied).
     """
-    from analysis.corpus import load_corpus
+    from analysis.corpus import load_corpus, select_stories
     from analysis.pipeline import analyze
 
     show = None if progress else False  # a bar on long runs in a terminal only
     corpus = load_corpus(corpus_path, progress=show)
     analyze(corpus, progress=show)
-    return corpus_facts(corpus, corpus_path)
+    extra = extra or {}
+    selected = select_stories(
+        corpus,
+        filters=extra.get("filters"),
+        date_from=extra.get("date_from"),
+        date_to=extra.get("date_to"),
+    )
+    facts = corpus_facts(selected, corpus_path)
+    if extra.get("filters") or extra.get("date_from") or extra.get("date_to"):
+        facts["selection"] = ", ".join(
+            f"{k}={extra[k]!r}" for k in ("filters", "date_from", "date_to") if extra.get(k)
+        )
+    return facts, selected.stories["story_id"].tolist()
 
 
 def corpus_facts(corpus: Any, corpus_path: str | None) -> dict[str, Any]:
@@ -277,6 +293,7 @@ def _index_html(report_set: ReportSet, built: str, total_seconds: float) -> str:
         for k, v in report_set.corpus_facts.items()
     )
     rows = []
+    story_rows = []
     for o in report_set.outcomes:
         params = ", ".join(f"{k}={v!r}" for k, v in o.parameters.items()) or "defaults"
         if o.ok:
@@ -287,10 +304,20 @@ def _index_html(report_set: ReportSet, built: str, total_seconds: float) -> str:
             link = esc(o.name)
             status = '<span class="failed">FAILED</span>'
             detail = f"<code>{esc(o.error)}</code>"
-        rows.append(
+        row = (
             f"<tr><td>{link}</td><td>{esc(o.description)}<div class='summary'>{detail}</div>"
             f"</td><td><code>{esc(params)}</code></td><td>{status}</td></tr>"
         )
+        (story_rows if o.kind == "story" else rows).append(row)
+    stories_section = (
+        "<h2>Per-story reports</h2><p>One deep dive per story: its text with sentence tone and "
+        "frame triggers marked, its arc, actors, quotes and how it differs from the rest.</p>"
+        "<table><tr><th>report</th><th>story</th><th>parameters</th><th>build</th></tr>"
+        + "".join(story_rows)
+        + "</table>"
+        if story_rows
+        else ""
+    )
     failed = report_set.failed
     banner = (
         f"<p class='failed'>{len(failed)} report(s) failed: "
@@ -322,10 +349,21 @@ reports is backed by the sentences it came from; open a report for its evidence 
 <table><tr><th>report</th><th>what it shows</th><th>parameters</th><th>build</th></tr>
 {"".join(rows)}
 </table>
+{stories_section}
 <p>Built {esc(built)} in {total_seconds:.0f} s.
 Charts work offline (one shared copy of plotly.js in <code>assets/</code>).</p>
 </body></html>
 """
+
+
+#: The per-story deep dive, run once per story with ``story_id`` as its parameter.
+STORY_NOTEBOOK = "story"
+#: Per-story reports built by default (the first stories of the corpus); ``--stories all`` for all.
+MAX_STORY_REPORTS = 12
+
+
+def _safe_stem(story_id: str) -> str:
+    return "story-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in story_id)[:80]
 
 
 def build_reports(
@@ -336,6 +374,8 @@ def build_reports(
     parameters: dict[str, Any] | None = None,
     show_code: bool = False,
     progress: bool = True,
+    stories: Sequence[str] | str | None = None,
+    jobs: int | None = None,
 ) -> ReportSet:
     """Execute the report notebooks on a corpus and write the HTML reports and the index.
 
@@ -347,10 +387,15 @@ def build_reports(
             every notebook that declares them.
         show_code: keep code cells in the HTML.
         progress: print one line per report as it finishes.
+        stories: story ids to write a per-story report for; ``None`` for the first
+            :data:`MAX_STORY_REPORTS` stories, ``"all"`` for every story, ``[]`` for none.
+        jobs: notebooks executed at once (default: the number of cores).
 
     Returns:
         A :class:`ReportSet`; ``.failed`` lists the reports that failed.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     known = dict(NOTEBOOKS)
     names = list(notebooks) if notebooks else [n for n, _ in NOTEBOOKS]
     unknown = [n for n in names if n not in known]
@@ -362,16 +407,50 @@ def build_reports(
     started = time.perf_counter()
     if corpus_path is not None:
         corpus_path = str(Path(corpus_path).expanduser().resolve())
-    report_set = ReportSet(corpus_facts=prepare_corpus(corpus_path, progress=progress))
+    extra = parameters or {}
+    facts, story_ids = prepare_corpus(corpus_path, progress=progress, extra=extra)
+    report_set = ReportSet(corpus_facts=facts)
     if progress:
         print(f"analysis pass ready in {time.perf_counter() - started:.1f} s", flush=True)
-    for i, name in enumerate(names, start=1):
-        params = _parameters_for(name, corpus_path, parameters or {})
-        outcome = run_notebook(name, known[name], params, out, show_code=show_code)
-        report_set.outcomes.append(outcome)
-        if progress:
-            state = "ok" if outcome.ok else f"FAILED ({outcome.error})"
-            print(f"[{i}/{len(names)}] {name}: {state} in {outcome.seconds:.1f} s", flush=True)
+    tasks: list[tuple[str, str, dict[str, Any], str]] = []
+    for name in names:
+        tasks.append((name, known[name], _parameters_for(name, corpus_path, extra), name))
+    has_story_notebook = (config.NOTEBOOKS_DIR / f"{STORY_NOTEBOOK}.ipynb").exists()
+    if has_story_notebook and (notebooks is None or STORY_NOTEBOOK in names or stories):
+        if stories is None:
+            chosen = story_ids[:MAX_STORY_REPORTS]
+        elif stories == "all":
+            chosen = story_ids
+        else:
+            missing = [s for s in stories if s not in set(story_ids)]
+            if missing:
+                raise ParameterError(f"unknown story id(s) {missing}; e.g. {story_ids[:3]}")
+            chosen = list(stories)
+        base = _parameters_for(STORY_NOTEBOOK, corpus_path, extra)
+        for sid in chosen:
+            tasks.append(
+                (STORY_NOTEBOOK, f"Deep dive: {sid}", {**base, "story_id": sid}, _safe_stem(sid))
+            )
+    n_jobs = jobs or max(1, min(os.cpu_count() or 1, len(tasks)))
+    done = 0
+
+    def run(task: tuple[str, str, dict[str, Any], str]) -> ReportOutcome:
+        name, description, params, stem = task
+        return run_notebook(name, description, params, out, show_code=show_code, output_stem=stem)
+
+    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+        futures = [pool.submit(run, task) for task in tasks]
+        for task, future in zip(tasks, futures, strict=True):
+            outcome = future.result()
+            outcome.kind = "story" if task[0] == STORY_NOTEBOOK else "report"
+            report_set.outcomes.append(outcome)
+            done += 1
+            if progress:
+                state = "ok" if outcome.ok else f"FAILED ({outcome.error})"
+                print(
+                    f"[{done}/{len(tasks)}] {outcome.name}: {state} in {outcome.seconds:.1f} s",
+                    flush=True,
+                )
     built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     _atomic_write(
         out / "index.html", _index_html(report_set, built, time.perf_counter() - started)
@@ -448,6 +527,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     parser.add_argument(
+        "--stories",
+        nargs="+",
+        metavar="STORY_ID",
+        help=f"per-story reports to build ('all', or ids; default: the first {MAX_STORY_REPORTS})",
+    )
+    parser.add_argument("--jobs", type=int, help="notebooks run at once (default: cores)")
+    parser.add_argument(
         "--store", action="store_true", help="re-execute notebooks in place on the seeds"
     )
     args = parser.parse_args(argv)
@@ -469,6 +555,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         notebooks=args.only,
         parameters=extra,
         show_code=args.show_code,
+        stories="all" if args.stories == ["all"] else args.stories,
+        jobs=args.jobs,
     )
     out = Path(args.out) if args.out else config.reports_dir()
     print(f"index: {out / 'index.html'}")
