@@ -157,3 +157,60 @@ def test_nbval_fails_when_a_stored_number_changes(tmp_path):
     result = _run_nbval(good, tmp_path)
     assert result.returncode == 1, result.stdout[-2000:]
     assert "1204" in result.stdout
+
+
+def test_story_notebook_runs_once_per_story(two_notebooks):
+    shutil.copy(FIXTURES / "story.ipynb", config.NOTEBOOKS_DIR)
+    out = two_notebooks / "reports"
+    result = report.build_reports(
+        out_dir=out, notebooks=["overview"], stories="all", progress=False
+    )
+    stories = [o for o in result.outcomes if o.kind == "story"]
+    assert [o.name for o in stories] == [
+        "story-the-sudden-and-dramatic-removal-of",
+        "story-japans-cabinet-has-given-its-approval",
+        "story-the-complete-public-unveiling-of-documents",
+        "story-nicholas-nick-reiner-32-son-of",
+    ]
+    assert stories[3].summary == "nicholas-nick-reiner-32-son-of: 63 words"
+    index = (out / "index.html").read_text()
+    assert "Per-story reports" in index
+    assert '<a href="story-japans-cabinet-has-given-its-approval.html">' in index
+    with pytest.raises(report.ParameterError, match="unknown story id"):
+        report.build_reports(out_dir=out, notebooks=["overview"], stories=["nope"], progress=False)
+
+
+def test_group_and_filter_parameters_reach_the_notebooks(two_notebooks, tmp_path):
+    articles = tmp_path / "outlets.csv"
+    articles.write_text(
+        "text,source,date\n"
+        '"Prices rose sharply. Voters were angry.",Daily A,2024-01-03\n'
+        '"The budget passed. Critics objected.",Daily B,2024-02-10\n'
+        '"A calm day in the city.",Daily A,2024-02-11\n'
+    )
+    out = two_notebooks / "reports"
+    code = report.main(
+        [
+            str(articles),
+            "--out",
+            str(out),
+            "--only",
+            "overview",
+            "-p",
+            "group=outlet",
+            "-p",
+            'filters={"outlet": "Daily A"}',
+        ]
+    )
+    assert code == 0
+    executed = nbformat.read(out / "overview.ipynb", as_version=4)
+    tables = [
+        o["data"]["text/plain"]
+        for c in executed.cells
+        for o in c.get("outputs", [])
+        if "text/plain" in o.get("data", {})
+    ]
+    assert any("Daily A" in t and "Daily B" not in t for t in tables)
+    index = (out / "index.html").read_text()
+    assert "<th>stories</th><td>2</td>" in index
+    assert "filters={&#x27;outlet&#x27;: &#x27;Daily A&#x27;}" in index

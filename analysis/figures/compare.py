@@ -1,0 +1,443 @@
+"""Figures for the cross-story comparison (:mod:`analysis.compare`): stories on common axes.
+
+Each function takes a table of :class:`analysis.compare.Comparison` and returns a plotly
+``Figure`` (never shows it; use :func:`analysis.figures.show`). Shared vocabulary, as in the other
+figure modules: ``group`` (the column naming a point, row or bar; the comparison tables call it
+``"group"``), ``value`` (the number plotted) and ``story`` (one group value to highlight).
+Points and rows are labelled with the cards' ``label`` (how the statements name a story or
+group); hovering shows the group value itself. Colours are fixed constants and no figure has a
+random id, so the same table gives the same figure JSON.
+
+Large comparisons: every function draws at most ``max_groups`` groups (the first ones of the
+table, which :func:`analysis.compare.compare` already caps and orders) and says so in the title.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis.errors import ParameterError
+
+__all__ = [
+    "FRAME_PALETTE",
+    "frame_profile_chart",
+    "story_rank_chart",
+    "tone_frame_scatter",
+    "topic_shares_chart",
+]
+
+#: Colours of dominant frames in the scatter (cycled in first-appearance order), and of "none".
+FRAME_PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+)
+_NONE_COLOUR = "#b0b0b0"
+#: Colours of topics (plotly's qualitative "Plotly" sequence, fixed order).
+TOPIC_PALETTE = (
+    "#636EFA",
+    "#EF553B",
+    "#00CC96",
+    "#AB63FA",
+    "#FFA15A",
+    "#19D3F3",
+    "#FF6692",
+    "#B6E880",
+    "#FF97FF",
+    "#FECB52",
+)
+_TEMPLATE = "plotly_white"
+#: Points labelled with text in the scatter (more get hover labels only).
+MAX_TEXT_LABELS = 12
+
+
+def _check(table: pd.DataFrame, columns: list[str], what: str) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(f"{what} must be a pandas DataFrame, got {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ParameterError(
+            f"{what} lacks the column(s) {missing}; its columns are {list(table.columns)}"
+        )
+
+
+def _check_max(max_groups: int) -> int:
+    if isinstance(max_groups, bool) or not isinstance(max_groups, int) or max_groups < 1:
+        raise ParameterError(f"max_groups must be a positive integer, got {max_groups!r}")
+    return max_groups
+
+
+def _short(text: object, width: int = 40) -> str:
+    value = str(text)
+    return value if len(value) <= width else value[: width - 1] + "\u2026"
+
+
+def _label_map(table: pd.DataFrame, group: str) -> dict[str, str]:
+    if "label" in table.columns:
+        return dict(zip(table[group].astype(str), table["label"].astype(str), strict=True))
+    return {str(g): str(g) for g in table[group]}
+
+
+def _first_groups(values: pd.Series, max_groups: int) -> tuple[list[str], str]:
+    groups = list(dict.fromkeys(values.astype(str)))
+    if len(groups) <= max_groups:
+        return groups, ""
+    return groups[:max_groups], f" (first {max_groups} of {len(groups)})"
+
+
+def tone_frame_scatter(
+    cards: pd.DataFrame,
+    *,
+    group: str = "group",
+    x: str = "frame_intensity",
+    y: str = "mean_score",
+    size: str = "n_words",
+    story: str | None = None,
+    max_groups: int = 30,
+) -> go.Figure:
+    """Tone against framing intensity: one point per story or group.
+
+    x = hits of all frames per 1,000 words, y = mean tone; the point's area grows with the
+    words behind it, its colour is the dominant frame, and truncated stories (for groups: groups
+    where most stories are truncated, from ``n_truncated`` and ``n_stories``) are drawn as open
+    diamonds. Error bars: +/- ``se_score`` when the cards have it.
+
+    Args:
+        cards: :attr:`analysis.compare.Comparison.cards`.
+        group: the column naming a point.
+        x, y: the columns on the axes.
+        size: the column setting the point area (``n_words``).
+        story: a group value to highlight (drawn with a thick outline).
+        max_groups: draw at most this many (the first) groups.
+
+    Raises:
+        ParameterError: missing columns, an unknown ``story`` or a bad ``max_groups``.
+    """
+    _check(cards, [group, x, y, size, "is_truncated", "dominant_frames"], "cards")
+    max_groups = _check_max(max_groups)
+    groups, note = _first_groups(cards[group], max_groups)
+    table = cards[cards[group].astype(str).isin(groups)].reset_index(drop=True)
+    if story is not None and str(story) not in set(table[group].astype(str)):
+        raise ParameterError(f"story {story!r} is not a {group} value of the cards")
+    labels = _label_map(table, group)
+    dominant = table["dominant_frames"].fillna("").astype(str)
+    dominant = dominant.str.split("; ").str[0].replace("", "no frame present")
+    frames = list(dict.fromkeys(d for d in dominant if d != "no frame present"))
+    colours = {f: FRAME_PALETTE[i % len(FRAME_PALETTE)] for i, f in enumerate(frames)}
+    colours["no frame present"] = _NONE_COLOUR
+    words = table[size].astype("float64").clip(lower=0)
+    biggest = float(words.max()) if len(words) else 0.0
+    diameters = 10 + 40 * np.sqrt(words / biggest) if biggest > 0 else np.full(len(words), 12.0)
+    show_text = len(table) <= MAX_TEXT_LABELS
+    flagged = table["is_truncated"].astype(bool)
+    by_story = True
+    if {"n_truncated", "n_stories"} <= set(table.columns):
+        by_story = bool((table["n_stories"] <= 1).all())
+        flagged = table["n_truncated"] * 2 > table["n_stories"]
+    tag = " (truncated)" if by_story else " (mostly truncated)"
+    fig = go.Figure()
+    for frame in [*frames, "no frame present"]:
+        for truncated in (False, True):
+            mask = (dominant == frame) & (flagged == truncated)
+            if not mask.any():
+                continue
+            rows = table[mask]
+            name = frame + (tag if truncated else "")
+            outline = [3 if story is not None and str(g) == str(story) else 1 for g in rows[group]]
+            error = None
+            if "se_score" in rows.columns and y == "mean_score":
+                error = {
+                    "type": "data",
+                    "array": rows["se_score"].fillna(0).round(4).tolist(),
+                    "visible": True,
+                    "thickness": 1,
+                    "color": "#999",
+                }
+            fig.add_trace(
+                go.Scatter(
+                    x=rows[x].round(3).tolist(),
+                    y=rows[y].round(4).tolist(),
+                    mode="markers+text" if show_text else "markers",
+                    text=[_short(labels[str(g)], 30) for g in rows[group]] if show_text else None,
+                    textposition="top center",
+                    name=name,
+                    error_y=error,
+                    marker={
+                        "size": diameters[mask.to_numpy()].round(2).tolist(),
+                        "color": colours[frame],
+                        "symbol": "diamond-open" if truncated else "circle",
+                        "opacity": 0.8,
+                        "line": {"width": outline, "color": "#222"},
+                    },
+                    customdata=np.column_stack(
+                        [
+                            rows[group].astype(str),
+                            [labels[str(g)] for g in rows[group]],
+                            rows[size].astype("int64"),
+                        ]
+                    ),
+                    hovertemplate="%{customdata[1]}<br>%{customdata[0]}<br>"
+                    f"{y}: %{{y:.3f}}<br>{x}: %{{x:.1f}}<br>"
+                    f"{size}: %{{customdata[2]:,}}<extra>{_short(name, 30)}</extra>",
+                )
+            )
+    fig.add_hline(y=0, line={"color": "#444", "width": 1})
+    fig.update_layout(
+        template=_TEMPLATE,
+        title=f"Tone and framing intensity by {group if group != 'group' else 'story or group'}"
+        f"{note}<br><sup>area: {size}; open diamonds: "
+        f"{'truncated stories' if by_story else 'groups of mostly truncated stories'}; "
+        "colour: dominant frame;"
+        " bars: +/- standard error</sup>",
+        xaxis={"title": {"text": f"{x} (frame hits per 1,000 words)"}},
+        yaxis={"title": {"text": f"{y} (tone, -1 to 1)"}},
+        legend={"title": {"text": "dominant frame"}},
+        height=520,
+        margin={"t": 90},
+    )
+    return fig
+
+
+def frame_profile_chart(
+    frames: pd.DataFrame,
+    *,
+    group: str = "group",
+    value: str = "intensity",
+    labels: dict[str, str] | None = None,
+    story: str | None = None,
+    max_groups: int = 30,
+    decimals: int = 1,
+) -> go.Figure:
+    """Frame profile per story or group: a groups x frames heatmap of ``value``.
+
+    Cells where the frame is *present* (the framing module's decision rule) are annotated with a
+    ``*`` after the number.
+
+    Args:
+        frames: :attr:`analysis.compare.Comparison.frames` (or a ``frame_summary`` table with a
+            ``group`` column).
+        group: the column naming a row.
+        value: ``intensity`` (hits per 1,000 words), ``share`` (of sentences) or
+            ``share_present`` (of stories).
+        labels: group value -> row label (e.g. the cards' ``label``); default the values.
+        story: a group value to mark (its row label gets a leading arrow).
+        max_groups: at most this many (the first) groups.
+        decimals: decimals of the annotations.
+
+    Raises:
+        ParameterError: missing columns, a bad ``value`` or ``max_groups``.
+    """
+    titles = {
+        "intensity": "hits per 1,000 words",
+        "share": "share of sentences",
+        "share_present": "share of stories where present",
+    }
+    if value not in titles:
+        raise ParameterError(f"value must be one of {sorted(titles)}, got {value!r}")
+    _check(frames, [group, "frame", "label", value, "present"], "frames")
+    max_groups = _check_max(max_groups)
+    groups, note = _first_groups(frames[group], max_groups)
+    table = frames[frames[group].astype(str).isin(groups)]
+    frame_ids = list(dict.fromkeys(table["frame"].astype(str)))
+    frame_labels = dict(zip(table["frame"].astype(str), table["label"].astype(str), strict=False))
+    keyed = table.assign(_g=table[group].astype(str), _f=table["frame"].astype(str))
+    wide = keyed.pivot(index="_g", columns="_f", values=value).reindex(
+        index=groups, columns=frame_ids
+    )
+    present = keyed.pivot(index="_g", columns="_f", values="present").reindex(
+        index=groups, columns=frame_ids
+    )
+    z = wide.to_numpy(dtype="float64")
+    text = [
+        [
+            "" if math.isnan(v) else f"{v:.{decimals}f}" + ("*" if bool(p) else "")
+            for v, p in zip(zrow, prow, strict=True)
+        ]
+        for zrow, prow in zip(z, present.to_numpy(), strict=True)
+    ]
+    names = labels or {}
+    y = [
+        ("\u25b6 " if story is not None and g == str(story) else "") + _short(names.get(g, g), 40)
+        for g in groups
+    ]
+    heat = go.Heatmap(
+        z=np.round(z, 4).tolist(),
+        x=[frame_labels[f] for f in frame_ids],
+        y=y,
+        text=text,
+        texttemplate="%{text}",
+        textfont={"size": 11},
+        colorscale="Blues",
+        zmin=0,
+        colorbar={"title": {"text": titles[value]}},
+        hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
+    )
+    fig = go.Figure(heat)
+    fig.update_layout(
+        template=_TEMPLATE,
+        title=f"Frame profile: {titles[value]}{note}<br><sup>* the frame is present</sup>",
+        xaxis={"side": "top", "tickangle": -30},
+        yaxis={"autorange": "reversed", "automargin": True},
+        height=max(320, 170 + 28 * len(groups)),
+        margin={"t": 150},
+    )
+    return fig
+
+
+def topic_shares_chart(
+    topics: pd.DataFrame,
+    *,
+    group: str = "group",
+    value: str = "share",
+    labels: dict[str, str] | None = None,
+    max_groups: int = 30,
+) -> go.Figure:
+    """Stacked horizontal bars: each story's (or group's) share of every topic.
+
+    Args:
+        topics: :attr:`analysis.compare.Comparison.topics` (``group``, ``topic``, ``label``,
+            ``share``).
+        group: the column naming a bar.
+        value: the share column.
+        labels: group value -> bar label (e.g. the cards' ``label``); default the values.
+        max_groups: at most this many (the first) groups.
+
+    Raises:
+        ParameterError: missing columns or a bad ``max_groups``.
+    """
+    _check(topics, [group, "topic", "label", value], "topics")
+    max_groups = _check_max(max_groups)
+    groups, note = _first_groups(topics[group], max_groups)
+    names = labels or {}
+    fig = go.Figure()
+    table = topics[topics[group].astype(str).isin(groups)]
+    ordered = table.drop_duplicates("topic").sort_values("topic", kind="stable")
+    y = [_short(names.get(g, g), 40) for g in groups][::-1]
+    for i, (topic, label) in enumerate(zip(ordered["topic"], ordered["label"], strict=True)):
+        rows = table[table["topic"] == topic]
+        share = dict(zip(rows[group].astype(str), rows[value].astype("float64"), strict=True))
+        fig.add_trace(
+            go.Bar(
+                x=[round(share.get(g, 0.0), 4) for g in groups][::-1],
+                y=y,
+                orientation="h",
+                name=_short(f"{int(topic)}: {label}", 40),
+                marker_color=TOPIC_PALETTE[i % len(TOPIC_PALETTE)],
+                hovertemplate="%{y}: %{x:.0%}<extra>"
+                + _short(f"{topic}: {label}", 40)
+                + "</extra>",
+            )
+        )
+    fig.update_layout(
+        template=_TEMPLATE,
+        barmode="stack",
+        title=f"Topic shares{note}",
+        xaxis={"title": {"text": value}, "tickformat": ".0%", "range": [0, 1]},
+        yaxis={"automargin": True},
+        legend={"title": {"text": "topic"}, "traceorder": "normal"},
+        height=max(320, 130 + 32 * len(groups), 140 + 24 * len(ordered)),
+        margin={"t": 60},
+    )
+    return fig
+
+
+def story_rank_chart(differences: pd.DataFrame, *, value: str = "value") -> go.Figure:
+    """Where one story stands among all stories of the selection, measure by measure.
+
+    Measures have different units (tone -1..1, frames in hits per 1,000 words), so each row is
+    scaled from the lowest story (0) to the highest (1): the story is a red dot, the median a
+    grey tick; the numbers and the rank are written beside the dot.
+
+    Args:
+        differences: :func:`analysis.compare.story_differences` output.
+        value: the story's column (``value``).
+
+    Raises:
+        ParameterError: missing columns.
+    """
+    _check(
+        differences,
+        ["measure", "label", value, "minimum", "maximum", "median", "rank", "n_ranked", "order"],
+        "differences",
+    )
+    rows = differences.reset_index(drop=True)
+    story = str(differences.attrs.get("story_id", "the story"))
+    lo = rows["minimum"].astype("float64")
+    span = (rows["maximum"].astype("float64") - lo).where(lambda d: d > 0)
+    pos = ((rows[value].astype("float64") - lo) / span).fillna(0.5)
+    med = ((rows["median"].astype("float64") - lo) / span).fillna(0.5)
+    labels = [_short(x, 36) for x in rows["label"]]
+    notes = [
+        (f"{v:,.0f}, " if m == "words" else f"{v:,.2f}, ")
+        + ("no trigger" if pd.isna(r) else f"{_ordinal_rank(int(r))} of {int(n):,} ({o})")
+        for m, v, r, n, o in zip(
+            rows["measure"],
+            rows[value],
+            rows["rank"],
+            rows["n_ranked"],
+            rows["order"],
+            strict=True,
+        )
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=[1.0] * len(rows),
+            orientation="h",
+            marker_color="#ececec",
+            name="range of all stories (lowest 0, highest 1)",
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=med.round(4).tolist(),
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": 18, "color": "#555", "line": {"width": 2}},
+            name="median story",
+            customdata=rows["median"].astype("float64").round(3).tolist(),
+            hovertemplate="median %{customdata}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=pos.round(4).tolist(),
+            mode="markers+text",
+            text=notes,
+            textposition="middle right",
+            marker={"size": 13, "color": "#d62728"},
+            name=_short(story, 40),
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        template=_TEMPLATE,
+        barmode="overlay",
+        title="The story among all stories of the selection<br><sup>each row scaled from the "
+        "lowest story (0) to the highest (1); red: this story, tick: the median</sup>",
+        xaxis={"range": [-0.02, 1.6], "tickvals": [0, 0.5, 1], "title": {"text": "position"}},
+        yaxis={"autorange": "reversed", "automargin": True},
+        height=max(300, 130 + 36 * len(rows)),
+        legend={"orientation": "h", "y": -0.2},
+        margin={"t": 80},
+    )
+    return fig
+
+
+def _ordinal_rank(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
