@@ -32,7 +32,7 @@ notebooks: $(STAMP)
 	$(BIN)/python -m analysis.report --store
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: $(STAMP)
 	$(BIN)/ruff check analysis tests benchmarks

@@ -408,14 +408,26 @@ def _build(
     progress: bool | None = None,
 ) -> Corpus:
     from analysis.cache import content_key
-    from analysis.pipeline import segment_texts
+    from analysis.pipeline import map_chunks, segment_texts
 
+    prepared = map_chunks(
+        _prepare_chunk,
+        [rec.raw_text for rec in records],
+        workers=workers,
+        progress=progress,
+        desc="normalising",
+    )
     story_rows: list[dict[str, Any]] = []
     used_ids: set[str] = set()
     seen_text: dict[str, str] = {}
-    for rec in records:
-        normalized = normalize_text(rec.raw_text)
-        dateline, body = _split_dateline(normalized)
+    for rec, dateline, body, n_words in zip(
+        records,
+        prepared["dateline"],
+        prepared["body"],
+        prepared["n_words"],
+        strict=True,
+    ):
+        dateline = None if pd.isna(dateline) else dateline
         if not body.strip():
             skipped.append(
                 {
@@ -449,7 +461,7 @@ def _build(
                 "url": meta.get("url"),
                 "source_file": rec.source_file,
                 "source_line": rec.source_line,
-                "n_words": len(tokenize(body)),
+                "n_words": int(n_words),
                 "n_sentences": 0,
                 "n_paragraphs": len(paragraphs),
                 "is_truncated": _SENTENCE_END.search(paragraphs[-1]) is None,
@@ -489,6 +501,17 @@ def _build(
         {"source_line": "Int64"}
     )
     return Corpus(stories=stories, sentences=sentences, skipped=skipped_frame, source=source)
+
+
+def _prepare_chunk(raw_texts: list[str]) -> pd.DataFrame:
+    """Normalise texts, split off datelines and count words (run in worker processes)."""
+    rows = []
+    for raw in raw_texts:
+        dateline, body = _split_dateline(normalize_text(raw))
+        rows.append((dateline, body, len(tokenize(body))))
+    return pd.DataFrame(rows, columns=["dateline", "body", "n_words"]).astype(
+        {"dateline": object, "body": object, "n_words": "int64"}
+    )
 
 
 def _sentences_table(stories: pd.DataFrame, spans: pd.DataFrame | None) -> pd.DataFrame:

@@ -402,6 +402,10 @@ def analyze(
             )
             for k in todo_keys
         ]
+        if missing.get("sentiment"):
+            from analysis.sentiment import _pattern_analyzer
+
+            _pattern_analyzer()  # import TextBlob once here, before worker processes fork
         computed = map_chunks(
             _analyze_chunk, items, workers=workers, progress=progress, desc="analysing"
         )

@@ -64,7 +64,6 @@ from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
-from textblob.en import sentiment as _pattern_sentiment
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
 
 from analysis.errors import ParameterError
@@ -152,6 +151,19 @@ ScoreName = Literal["default", "vader_compound", "textblob_polarity", "vader_tex
 def _vader() -> SentimentIntensityAnalyzer:
     """One analyzer per process (loading VADER's lexicon costs about 0.1 s)."""
     return SentimentIntensityAnalyzer()
+
+
+@functools.lru_cache(maxsize=1)
+def _pattern_analyzer():  # noqa: ANN202 - textblob's Sentiment object
+    """TextBlob's Pattern sentiment, imported on first use (textblob imports NLTK: about 1 s)."""
+    from textblob.en import sentiment
+
+    return sentiment
+
+
+def _pattern_sentiment(text: str):  # noqa: ANN202 - textblob's Sentiment result
+    """``TextBlob(text).sentiment`` without building a TextBlob (same analyser, same result)."""
+    return _pattern_analyzer()(text)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

@@ -38,15 +38,21 @@ def allsides_corpus(allsides_path) -> Corpus:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _empty_cache_dir(tmp_path_factory):
-    """Every test session starts with an empty analysis cache of its own."""
+def _isolated_state(tmp_path_factory):
+    """Every test session starts with an empty analysis cache and Jupyter state of its own."""
     import os
 
-    path = tmp_path_factory.mktemp("analysis-cache")
-    previous = os.environ.get("ANALYSIS_CACHE_DIR")
-    os.environ["ANALYSIS_CACHE_DIR"] = str(path)
-    yield path
-    if previous is None:
-        os.environ.pop("ANALYSIS_CACHE_DIR", None)
-    else:
-        os.environ["ANALYSIS_CACHE_DIR"] = previous
+    names = {
+        "ANALYSIS_CACHE_DIR": "analysis-cache",
+        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
+        "IPYTHONDIR": "ipython",
+    }
+    previous = {var: os.environ.get(var) for var in names}
+    for var, name in names.items():
+        os.environ[var] = str(tmp_path_factory.mktemp(name))
+    yield
+    for var, value in previous.items():
+        if value is None:
+            os.environ.pop(var, None)
+        else:
+            os.environ[var] = value

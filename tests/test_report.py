@@ -129,6 +129,9 @@ def _run_nbval(notebook: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
             "--nbval-current-env",
             "--nbval-sanitize-with",
             str(config.PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"),
+            # its own temp root: a nested session must not prune this session's temp folders
+            "--basetemp",
+            str(cwd / "basetemp"),
             str(notebook),
         ],
         cwd=cwd,
