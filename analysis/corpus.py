@@ -253,6 +253,19 @@ def _pick_column(
     return None
 
 
+def _require_text_column(available: Iterable[str], wanted: str | None, path: Path) -> str:
+    """The text column (``wanted`` or a usual name), or a CorpusError listing the columns."""
+    available = list(available)
+    column = _pick_column(available, wanted, "text", path)
+    if column is None:
+        raise CorpusError(
+            f"no text column found (looked for {list(DEFAULT_COLUMNS['text'])}); the columns "
+            f"are {available}. Pass the column holding article text as text_column=.",
+            path=path,
+        )
+    return column
+
+
 def _table_records(
     frame: pd.DataFrame,
     path: Path,
@@ -260,13 +273,7 @@ def _table_records(
     columns: dict[str, str | None],
     line_numbers: list[int],
 ) -> tuple[list[_Record], list[dict[str, Any]]]:
-    text_col = _pick_column(frame.columns, columns.get("text"), "text", path)
-    if text_col is None:
-        raise CorpusError(
-            f"no text column found (looked for {list(DEFAULT_COLUMNS['text'])}); the columns "
-            f"are {list(frame.columns)}. Pass the column holding article text as text_column=.",
-            path=path,
-        )
+    text_col = _require_text_column(frame.columns, columns.get("text"), path)
     roles = {
         role: _pick_column(frame.columns, columns.get(role), role, path)
         for role in ("title", "date", "outlet", "url", "id")

@@ -80,6 +80,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import scipy.sparse as sp
 
+from analysis.corpus import _pick_column, _require_text_column
 from analysis.errors import CorpusError, ParameterError
 
 if TYPE_CHECKING:
@@ -133,39 +134,6 @@ def _show_progress(progress: bool | None, n_items: int) -> bool:
     if progress is None:
         return n_items >= PROGRESS_MIN_PARTITIONS and sys.stderr.isatty()
     return bool(progress)
-
-
-def _pick_column(columns: Sequence[str], wanted: str | None, role: str, where: Path) -> str | None:
-    """The column playing ``role``: ``wanted`` if given (it must exist), else a default name."""
-    from analysis.corpus import DEFAULT_COLUMNS
-
-    if wanted is not None:
-        if wanted not in columns:
-            raise CorpusError(
-                f"there is no {role} column {wanted!r}; the columns are {list(columns)}. "
-                f"Pass the right name as {role}_column=.",
-                path=where,
-                column=wanted,
-            )
-        return wanted
-    lowered = {c.lower(): c for c in columns}
-    for candidate in DEFAULT_COLUMNS[role]:
-        if candidate in lowered:
-            return lowered[candidate]
-    return None
-
-
-def _require_text_column(columns: Sequence[str], wanted: str | None, where: Path) -> str:
-    from analysis.corpus import DEFAULT_COLUMNS
-
-    column = _pick_column(columns, wanted, "text", where)
-    if column is None:
-        raise CorpusError(
-            f"no text column found (looked for {list(DEFAULT_COLUMNS['text'])}); the columns "
-            f"are {list(columns)}. Pass the column holding article text as text_column=.",
-            path=where,
-        )
-    return column
 
 
 def _has_text(value: object) -> bool:
