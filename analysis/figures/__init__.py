@@ -21,7 +21,22 @@ import re
 import plotly.graph_objects as go
 import plotly.io as pio
 
-__all__ = ["show", "figure_html"]
+__all__ = ["TOPIC_COLOURS", "figure_html", "show"]
+
+#: Colours of topics in every report: plotly's qualitative "Plotly" sequence, written out so a
+#: plotly upgrade cannot change them.
+TOPIC_COLOURS: tuple[str, ...] = (
+    "#636EFA",
+    "#EF553B",
+    "#00CC96",
+    "#AB63FA",
+    "#FFA15A",
+    "#19D3F3",
+    "#FF6692",
+    "#B6E880",
+    "#FF97FF",
+    "#FECB52",
+)
 
 _ID = re.compile(r"[^a-zA-Z0-9_-]+")
 

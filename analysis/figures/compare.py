@@ -21,6 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.errors import ParameterError
+from analysis.figures import TOPIC_COLOURS
 
 __all__ = [
     "FRAME_PALETTE",
@@ -44,19 +45,7 @@ FRAME_PALETTE = (
     "#7f7f7f",
 )
 _NONE_COLOUR = "#b0b0b0"
-#: Colours of topics (plotly's qualitative "Plotly" sequence, fixed order).
-TOPIC_PALETTE = (
-    "#636EFA",
-    "#EF553B",
-    "#00CC96",
-    "#AB63FA",
-    "#FFA15A",
-    "#19D3F3",
-    "#FF6692",
-    "#B6E880",
-    "#FF97FF",
-    "#FECB52",
-)
+TOPIC_PALETTE = TOPIC_COLOURS  # shared with the language figures
 _TEMPLATE = "plotly_white"
 #: Points labelled with text in the scatter (more get hover labels only).
 MAX_TEXT_LABELS = 12

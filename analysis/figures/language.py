@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.errors import ParameterError
+from analysis.figures import TOPIC_COLOURS
 
 __all__ = [
     "actors_chart",
@@ -26,19 +27,6 @@ __all__ = [
 
 #: Colours of actor types (fixed so that the same type has the same colour in every report).
 TYPE_COLOURS = {"person": "#1f77b4", "org": "#ff7f0e", "place": "#2ca02c", "other": "#7f7f7f"}
-#: Qualitative palette for topics (plotly's "Plotly" sequence, fixed order).
-TOPIC_COLOURS = [
-    "#636EFA",
-    "#EF553B",
-    "#00CC96",
-    "#AB63FA",
-    "#FFA15A",
-    "#19D3F3",
-    "#FF6692",
-    "#B6E880",
-    "#FF97FF",
-    "#FECB52",
-]
 #: Most panels drawn in one faceted figure.
 MAX_PANELS = 12
 
