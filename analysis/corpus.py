@@ -325,6 +325,24 @@ def _csv_records(
     return _table_records(frame, path, root, columns, list(range(2, len(frame) + 2)))
 
 
+def _parse_json_line(line: str, path: Path, lineno: int) -> dict[str, Any]:
+    """One JSON Lines record, or a CorpusError naming the file, line and column."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(
+            f"malformed JSON at column {exc.colno} ({exc.msg}); each line must be one "
+            "JSON object.",
+            path=path,
+            line=lineno,
+        ) from exc
+    if not isinstance(obj, dict):
+        raise CorpusError(
+            f"expected a JSON object, got {type(obj).__name__}.", path=path, line=lineno
+        )
+    return obj
+
+
 def _jsonl_records(
     path: Path, root: Path, encoding: str, columns: dict[str, str | None]
 ) -> tuple[list[_Record], list[dict[str, Any]]]:
@@ -334,20 +352,7 @@ def _jsonl_records(
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CorpusError(
-                f"malformed JSON at column {exc.colno} ({exc.msg}); each line must be one "
-                "JSON object.",
-                path=path,
-                line=lineno,
-            ) from exc
-        if not isinstance(obj, dict):
-            raise CorpusError(
-                f"expected a JSON object, got {type(obj).__name__}.", path=path, line=lineno
-            )
-        rows.append(obj)
+        rows.append(_parse_json_line(line, path, lineno))
         lines.append(lineno)
     frame = pd.DataFrame(rows)
     return _table_records(frame, path, root, columns, lines)

@@ -80,7 +80,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import scipy.sparse as sp
 
-from analysis.corpus import _pick_column, _require_text_column
+from analysis.corpus import _parse_json_line, _pick_column, _require_text_column
 from analysis.errors import CorpusError, ParameterError
 
 if TYPE_CHECKING:
@@ -178,21 +178,7 @@ def _jsonl_objects(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, A
             for lineno, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise CorpusError(
-                        f"malformed JSON at column {exc.colno} ({exc.msg}); each line must be "
-                        "one JSON object.",
-                        path=path,
-                        line=lineno,
-                    ) from exc
-                if not isinstance(obj, dict):
-                    raise CorpusError(
-                        f"expected a JSON object, got {type(obj).__name__}.",
-                        path=path,
-                        line=lineno,
-                    )
+                obj = _parse_json_line(line, path, lineno)
                 yield lineno, obj
     except UnicodeDecodeError as exc:
         raise CorpusError(
