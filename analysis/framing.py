@@ -58,6 +58,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,7 @@ MATRIX_VALUES = ("intensity", "share", "score", "n_hits", "share_present", "pres
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 _WORD = re.compile(r"[^\W_]+(?:['.&][^\W_]+)*")
 _PATTERN_SPLIT = re.compile(r"[\s\-]+")
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 _PHRASE_GAP = re.compile(r"[ \-]{1,3}")
 
 _TOP_KEYS = {
@@ -851,13 +853,13 @@ class _Matcher:
     def match(self, text: str) -> list[tuple[int, int, int, str, str, int | None, int | None]]:
         """Hits in one sentence: (detector, start, end, pattern, context, c_start, c_end)."""
         cache = self._token_cache
-        words = _WORD.findall(text)
-        sets = [cache[w] if w in cache else self.token_words(w) for w in words]
-        spans: list[tuple[int, int]] | None = None
+        parts = _WORD_SPLIT.split(text)  # [gap, word, gap, word, ..., gap]
+        sets = [cache[w] if w in cache else self.token_words(w) for w in parts[1::2]]
+        spans: tuple[list[int], list[int]] | None = None  # token starts, token ends
         # found[det] = {role: [(start, end, first token, last token, label)]}
         found: dict[int, dict[int, list[tuple[int, int, int, int, str]]]] = {}
         if any(sets):
-            spans = [m.span() for m in _WORD.finditer(text)]
+            spans = _token_spans(parts)
             self._phrase_hits(text, sets, spans, 0, found)
         for rid in self.trigger_regexes:
             spans = self._regex_hits(rid, 0, text, spans, found)
@@ -899,9 +901,12 @@ class _Matcher:
     def _phrase_hits(self, text, sets, spans, step: int, found) -> None:
         """Add the phrase matches of one pass (0 triggers, 1 contexts) to ``found``."""
         first_word = self.first_word[step]
+        starts, ends = spans
         n = len(sets)
-        for i in range(n):
-            for wid in sets[i]:
+        for i, ids in enumerate(sets):
+            if not ids:
+                continue
+            for wid in ids:
                 for pid in first_word.get(wid, ()):
                     words = self.phrases[pid]
                     last = i + len(words) - 1
@@ -909,11 +914,11 @@ class _Matcher:
                         continue
                     if any(
                         words[k] not in sets[i + k]
-                        or not _PHRASE_GAP.fullmatch(text, spans[i + k - 1][1], spans[i + k][0])
+                        or not _PHRASE_GAP.fullmatch(text, ends[i + k - 1], starts[i + k])
                         for k in range(1, len(words))
                     ):
                         continue
-                    span = (spans[i][0], spans[last][1], i, last)
+                    span = (starts[i], ends[last], i, last)
                     for det, role, label in self.phrase_owners[pid][step]:
                         found.setdefault(det, {}).setdefault(role, []).append((*span, label))
 
@@ -928,8 +933,8 @@ class _Matcher:
             if e <= s:
                 continue
             if spans is None:
-                spans = [t.span() for t in _WORD.finditer(text)]
-            starts = [t[0] for t in spans]
+                spans = _token_spans(_WORD_SPLIT.split(text))
+            starts = spans[0]
             t0 = max(bisect_right(starts, s) - 1, 0)
             t1 = max(bisect_left(starts, e) - 1, t0)
             for det, role, label in owners:
@@ -937,6 +942,12 @@ class _Matcher:
                 if (s, e, t0, t1, label) not in bucket:
                     bucket.append((s, e, t0, t1, label))
         return spans
+
+
+def _token_spans(parts: list[str]) -> tuple[list[int], list[int]]:
+    """Token start and end offsets from a capturing split ``[gap, word, gap, ..., gap]``."""
+    offsets = list(accumulate(map(len, parts)))
+    return offsets[0:-1:2], offsets[1::2]
 
 
 def _drop_contained(spans: list[tuple]) -> list[tuple]:
