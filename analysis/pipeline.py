@@ -403,9 +403,9 @@ def analyze(
             for k in todo_keys
         ]
         if missing.get("sentiment"):
-            from analysis.sentiment import _pattern_analyzer
+            from analysis.scorers import warm_up
 
-            _pattern_analyzer()  # import TextBlob once here, before worker processes fork
+            warm_up()  # import TextBlob and load both lexicons once, before workers fork
         computed = map_chunks(
             _analyze_chunk, items, workers=workers, progress=progress, desc="analysing"
         )

@@ -149,21 +149,26 @@ ScoreName = Literal["default", "vader_compound", "textblob_polarity", "vader_tex
 
 @functools.lru_cache(maxsize=1)
 def _vader() -> SentimentIntensityAnalyzer:
-    """One analyzer per process (loading VADER's lexicon costs about 0.1 s)."""
-    return SentimentIntensityAnalyzer()
+    """One analyzer per process (loading VADER's lexicon costs about 0.1 s); VADER's own scores
+    at a lower cost (:class:`analysis.scorers.Vader`)."""
+    from analysis.scorers import Vader
+
+    return Vader()
 
 
-@functools.lru_cache(maxsize=1)
 def _pattern_analyzer():  # noqa: ANN202 - textblob's Sentiment object
     """TextBlob's Pattern sentiment, imported on first use (textblob imports NLTK: about 1 s)."""
-    from textblob.en import sentiment
+    from analysis.scorers import _pattern
 
-    return sentiment
+    return _pattern()[0]
 
 
 def _pattern_sentiment(text: str):  # noqa: ANN202 - textblob's Sentiment result
-    """``TextBlob(text).sentiment`` without building a TextBlob (same analyser, same result)."""
-    return _pattern_analyzer()(text)
+    """``TextBlob(text).sentiment`` without building a TextBlob (same analyser, same result; see
+    :func:`analysis.scorers.pattern_sentiment`)."""
+    from analysis.scorers import pattern_sentiment
+
+    return pattern_sentiment(text)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
