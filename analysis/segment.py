@@ -53,7 +53,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 
 # a terminal mark, optional closing quotes/brackets, then whitespace before more text
 _MARK = re.compile(r"([.!?])[\"')\]]*(\s+)(?=\S)")
-_WORD_BEFORE = re.compile(r"([^\s\"'(\[]+)$")
+_NOT_IN_WORD = frozenset("\"'([")
 _PLAIN_WORD = re.compile(r"[A-Za-z][a-z]+")
 _NUMBER = re.compile(r"\$?\d{2}[\d,]*%?|\$?\d[\d,]*(?:%|,\d{3})")
 
@@ -113,8 +113,15 @@ def _inside_brackets(paragraph: str, match: re.Match[str]) -> bool:
 
 
 def _word_before(paragraph: str, match: re.Match[str]) -> str:
-    word = _WORD_BEFORE.search(paragraph, 0, match.start(1))
-    return "" if word is None else word.group(1)
+    """The run of characters other than whitespace, quotes and opening brackets that ends at the
+    mark (the regex ``[^\\s"'(\\[]+$`` on the text before it), found by walking backwards."""
+    end = start = match.start(1)
+    while start > 0:
+        char = paragraph[start - 1]
+        if char.isspace() or char in _NOT_IN_WORD:
+            break
+        start -= 1
+    return paragraph[start:end]
 
 
 def _classify(paragraph: str, match: re.Match[str], balanced: bool) -> str:

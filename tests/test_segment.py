@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.errors import ParameterError
 from analysis.segment import sentence_spans, split_sentences
@@ -65,3 +69,16 @@ def test_quoted_multi_sentence_speech_is_left_to_pysbd():
 def test_unknown_method_is_rejected():
     with pytest.raises(ParameterError, match="'regex'"):
         split_sentences("A. B.", method="regex")
+
+
+_WORD_BEFORE = re.compile(r"([^\s\"'(\[]+)$")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab.U S\"'([)]?! \t\u00a0\u2003")), max_size=40))
+def test_word_before_a_mark_is_the_non_delimiter_run_ending_there(paragraph):
+    from analysis.segment import _MARK, _word_before
+
+    for match in _MARK.finditer(paragraph):
+        found = _WORD_BEFORE.search(paragraph, 0, match.start(1))
+        assert _word_before(paragraph, match) == ("" if found is None else found.group(1))
