@@ -679,10 +679,12 @@ def _corpus_key(files: list[Path], root: Path, options: dict[str, Any]) -> str:
     """SHA-256 of every input file's name and bytes and of the load options."""
     import hashlib
 
-    from analysis.pipeline import _pysbd_version
+    from analysis.pipeline import SEGMENT_VERSION, _pysbd_version
 
     digest = hashlib.sha256(
-        json.dumps([LOADER_VERSION, _pysbd_version(), options], sort_keys=True).encode()
+        json.dumps(
+            [LOADER_VERSION, SEGMENT_VERSION, _pysbd_version(), options], sort_keys=True
+        ).encode()
     )
     for file in files:
         name = file.name if file == root else file.relative_to(root).as_posix()

@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Bump when segmentation output can change (pySBD version is part of the key too).
-SEGMENT_VERSION = "segment-1"
+SEGMENT_VERSION = "segment-2"
 #: Fewer articles than this are processed in the calling process (no pool start-up).
 PARALLEL_MIN_ARTICLES = 200
 #: Articles per task sent to a worker.
