@@ -786,6 +786,8 @@ class _Matcher:
                         self._add(p, di, role, pat if p == pat else f"{pat}:{p}", where)
         self.trigger_regexes = [r for r, own in enumerate(self.regex_owners) if own[0]]
         self.context_regexes = [r for r, own in enumerate(self.regex_owners) if own[1]]
+        # regexes that cannot match a text without a digit are skipped on such texts
+        self.needs_digit = [_needs_digit(r) for r in self.regexes]
         self.lens_ci = sorted({len(k) for k in self.prefix_ci})
         self.lens_cs = sorted({len(k) for k in self.prefix_cs})
         self._token_cache: dict[str, tuple[int, ...]] = {}
@@ -861,14 +863,18 @@ class _Matcher:
         if any(sets):
             spans = _token_spans(parts)
             self._phrase_hits(text, sets, spans, 0, found)
+        has_digit = _DIGIT.search(text) is not None
         for rid in self.trigger_regexes:
-            spans = self._regex_hits(rid, 0, text, spans, found)
+            if has_digit or not self.needs_digit[rid]:
+                spans = self._regex_hits(rid, 0, text, spans, found)
         if not found:
             return []
         if any(self.has_context[d] for d in found):
             self._phrase_hits(text, sets, spans, 1, found)
             for rid in self.context_regexes:
-                if any(o[0] in found for o in self.regex_owners[rid][1]):
+                if (has_digit or not self.needs_digit[rid]) and any(
+                    o[0] in found for o in self.regex_owners[rid][1]
+                ):
                     spans = self._regex_hits(rid, 1, text, spans, found)
         hits = []
         for det in sorted(found):
@@ -912,10 +918,13 @@ class _Matcher:
                     last = i + len(words) - 1
                     if last >= n:
                         continue
-                    if any(
-                        words[k] not in sets[i + k]
-                        or not _PHRASE_GAP.fullmatch(text, ends[i + k - 1], starts[i + k])
-                        for k in range(1, len(words))
+                    if last > i and (
+                        words[1] not in sets[i + 1]
+                        or any(
+                            words[k] not in sets[i + k]
+                            or not _PHRASE_GAP.fullmatch(text, ends[i + k - 1], starts[i + k])
+                            for k in range(1, len(words))
+                        )
                     ):
                         continue
                     span = (starts[i], ends[last], i, last)
@@ -942,6 +951,42 @@ class _Matcher:
                 if (s, e, t0, t1, label) not in bucket:
                     bucket.append((s, e, t0, t1, label))
         return spans
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _needs_digit(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` contains a ``\\d`` digit (decided from its parsed
+    form: a ``\\d`` that is not optional, in a group, a repeat of at least one, or every branch
+    of an alternation). ``False`` when in doubt."""
+    from re import _parser  # the standard library's regex parser (Python >= 3.11)
+
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - any doubt: never skip the pattern
+        return False
+    return _items_need_digit(list(parsed), _parser)
+
+
+def _items_need_digit(items: list, c: Any) -> bool:
+    """``c`` is ``re._parser``, which re-exports the opcode constants."""
+    for op, av in items:
+        if op is c.IN and list(av) == [(c.CATEGORY, c.CATEGORY_DIGIT)]:
+            return True
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            if low >= 1 and _items_need_digit(list(sub), c):
+                return True
+        elif op is c.SUBPATTERN:
+            if _items_need_digit(list(av[-1]), c):
+                return True
+        elif op is c.ATOMIC_GROUP:
+            if _items_need_digit(list(av), c):
+                return True
+        elif op is c.BRANCH and all(_items_need_digit(list(b), c) for b in av[1]):
+            return True
+    return False
 
 
 def _token_spans(parts: list[str]) -> tuple[list[int], list[int]]:

@@ -709,3 +709,24 @@ def test_profiles(generic_summary):
         frame_profile(generic_summary, kind="pie")
     with pytest.raises(ParameterError, match="value"):
         frame_heatmap(generic_summary, value="present")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        (r"\b\d+ cents\b", True),
+        (r"(?i)\b\d[\d,]*(?: ?million)? dollars\b", True),
+        (r"(?:\d+)|x\d", True),
+        (r"(?>\d)", True),
+        (r"%", False),
+        (r"\d?", False),
+        (r"a|\d", False),
+        (r"[0-9]", False),  # not recognised: never skipped, which is only slower
+    ],
+)
+def test_a_regex_is_skipped_on_digit_free_text_only_when_every_match_has_a_digit(pattern, needs):
+    import re
+
+    from analysis.framing import _needs_digit
+
+    assert _needs_digit(re.compile(pattern)) is needs
