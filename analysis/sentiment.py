@@ -49,9 +49,10 @@ sentence is *clearly positive* when ``score >= neutral_band`` and *clearly negat
 :func:`describe` turns the tables into plain-language Markdown whose every figure comes from
 them, for reports.
 
-Scoring is cached in-process by sentence text (an LRU cache of :data:`CACHE_SIZE` sentences,
-see :func:`cache_info`): scoring the same sentences again in one process costs a dictionary look-up
-per sentence.
+Both libraries are called through :mod:`analysis.scorers`, which gives their exact scores at a
+lower cost per sentence. Scoring is cached in-process by sentence text (an LRU cache of
+:data:`CACHE_SIZE` sentences, see :func:`cache_info`): scoring the same sentences again in one
+process costs a dictionary look-up per sentence.
 """
 
 from __future__ import annotations
