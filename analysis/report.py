@@ -101,15 +101,18 @@ def _execute(source: Path, target: Path, parameters: dict[str, Any], cwd: Path) 
     from traitlets.config import Config
 
     _quiet_jupyter_env()
+    # The kernel starts in ``cwd`` (nbclient's ``resources.metadata.path``). Papermill's own
+    # ``cwd=`` would os.chdir the whole process for the run, which races when notebooks run in
+    # parallel threads and can leave the process in another folder.
     pm.execute_notebook(
-        str(source),
-        str(target),
+        str(source.resolve()),
+        str(target.resolve()),
         parameters=parameters,
         kernel_name="python3",
         progress_bar=False,
-        cwd=str(cwd),
         config=Config(_KERNEL_CONFIG),
         shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(cwd.resolve())}},
     )
 
 

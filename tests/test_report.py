@@ -217,3 +217,37 @@ def test_group_and_filter_parameters_reach_the_notebooks(two_notebooks, tmp_path
     index = (out / "index.html").read_text()
     assert "<th>stories</th><td>2</td>" in index
     assert "filters={&#x27;outlet&#x27;: &#x27;Daily A&#x27;}" in index
+
+
+def test_notebooks_run_in_their_folder_without_moving_the_process(two_notebooks, monkeypatch):
+    """Each kernel starts in the notebooks folder; the runner (parallel threads) never changes
+    the working directory of its own process, which would race between threads."""
+    nb = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell('corpus_path: "Optional[str]" = None')
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters, nbformat.v4.new_code_cell("import os\nprint(os.getcwd())")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, config.NOTEBOOKS_DIR / "where.ipynb")
+    monkeypatch.setattr(
+        report, "NOTEBOOKS", [("overview", "The corpus."), ("where", "Prints its folder.")]
+    )
+    import os
+
+    start = os.getcwd()
+    moves: list[str] = []
+    real_chdir = os.chdir
+
+    def chdir(path):
+        if os.path.realpath(path) != os.path.realpath(os.getcwd()):
+            moves.append(str(path))
+        real_chdir(path)
+
+    monkeypatch.setattr(os, "chdir", chdir)
+    out = two_notebooks / "reports"
+    result = report.build_reports(out_dir=out, progress=False, jobs=2)
+    assert not result.failed
+    assert moves == []
+    assert os.getcwd() == start
+    executed = nbformat.read(out / "where.ipynb", as_version=4)
+    printed = executed.cells[-1].outputs[0]["text"].strip()
+    assert Path(printed).resolve() == config.NOTEBOOKS_DIR.resolve()
