@@ -303,6 +303,16 @@ def _table_records(
     return records, skipped
 
 
+def _malformed_csv(exc: pd.errors.ParserError, path: Path) -> CorpusError:
+    """The error for a CSV pandas cannot parse, with the line pandas names."""
+    match = re.search(r"line (\d+)", str(exc))
+    return CorpusError(
+        f"malformed CSV ({exc}); check quoting around that line.",
+        path=path,
+        line=int(match.group(1)) if match else None,
+    )
+
+
 def _csv_records(
     path: Path, root: Path, encoding: str, columns: dict[str, str | None]
 ) -> tuple[list[_Record], list[dict[str, Any]]]:
@@ -312,12 +322,7 @@ def _csv_records(
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise CorpusError(
-            f"malformed CSV ({exc}); check quoting around that line.",
-            path=path,
-            line=int(match.group(1)) if match else None,
-        ) from exc
+        raise _malformed_csv(exc, path) from exc
     if frame.empty:
         raise CorpusError("the CSV has a header but no rows.", path=path)
     frame = frame.replace("", None)

@@ -80,7 +80,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import scipy.sparse as sp
 
-from analysis.corpus import _parse_json_line, _pick_column, _require_text_column
+from analysis.corpus import (
+    _malformed_csv,
+    _parse_json_line,
+    _pick_column,
+    _require_text_column,
+)
 from analysis.errors import CorpusError, ParameterError
 
 if TYPE_CHECKING:
@@ -156,20 +161,16 @@ def _csv_chunks(path: Path, rows: int, encoding: str) -> Iterator[pd.DataFrame]:
     except pd.errors.EmptyDataError as exc:
         raise CorpusError("the CSV is empty (no header).", path=path) from exc
     except pd.errors.ParserError as exc:
-        import re
-
-        match = re.search(r"line (\d+)", str(exc))
-        raise CorpusError(
-            f"malformed CSV ({exc}); check quoting around that line.",
-            path=path,
-            line=int(match.group(1)) if match else None,
-        ) from exc
+        raise _malformed_csv(exc, path) from exc
     except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"the file is not valid {encoding} ({exc.reason}); re-save it as UTF-8 or pass "
-            "encoding=.",
-            path=path,
-        ) from exc
+        raise _undecodable(exc, path, encoding) from exc
+
+
+def _undecodable(exc: UnicodeDecodeError, path: Path, encoding: str) -> CorpusError:
+    return CorpusError(
+        f"the file is not valid {encoding} ({exc.reason}); re-save it as UTF-8 or pass encoding=.",
+        path=path,
+    )
 
 
 def _jsonl_objects(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -181,11 +182,7 @@ def _jsonl_objects(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, A
                 obj = _parse_json_line(line, path, lineno)
                 yield lineno, obj
     except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"the file is not valid {encoding} ({exc.reason}); re-save it as UTF-8 or pass "
-            "encoding=.",
-            path=path,
-        ) from exc
+        raise _undecodable(exc, path, encoding) from exc
 
 
 def _json_kind(value: object) -> str:

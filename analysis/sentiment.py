@@ -157,13 +157,6 @@ def _vader() -> SentimentIntensityAnalyzer:
     return Vader()
 
 
-def _pattern_analyzer():  # noqa: ANN202 - textblob's Sentiment object
-    """TextBlob's Pattern sentiment, imported on first use (textblob imports NLTK: about 1 s)."""
-    from analysis.scorers import _pattern
-
-    return _pattern()[0]
-
-
 def _pattern_sentiment(text: str):  # noqa: ANN202 - textblob's Sentiment result
     """``TextBlob(text).sentiment`` without building a TextBlob (same analyser, same result; see
     :func:`analysis.scorers.pattern_sentiment`)."""

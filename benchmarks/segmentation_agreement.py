@@ -21,16 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analysis import config, load_corpus, segment  # noqa: E402
 from analysis.segment import boundary_agreement, sentence_spans  # noqa: E402
 
+# the kinds the hybrid cuts after (segment.SURE_END_KINDS), then kinds it leaves to pySBD
 _KINDS = [
-    ("acronym", re.compile(r"[A-Z][A-Z0-9]+")),
-    ("hyphenated", re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)+")),
-    ("inner capital", re.compile(r"[A-Za-z]*[a-z][A-Z][A-Za-z]*")),
-    ("decade/ordinal", re.compile(r"\d+[a-z]+")),
-    ("closing bracket", re.compile(r"[^\s]*[)\]]")),
-    ("a.m./p.m.", re.compile(r"[ap]\.m")),
-    ("one digit", re.compile(r"\d")),
-    ("initials", re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")),
-    ("abbreviation", None),
+    *segment.SURE_END_KINDS.items(),
+    ("inner capital", r"[A-Za-z]*[a-z][A-Z][A-Za-z]*"),
+    ("one digit", r"\d"),
+    ("initials", r"(?:[A-Za-z]\.)+[A-Za-z]"),
 ]
 
 
@@ -38,7 +34,7 @@ def _kind(token: str) -> str:
     if token.lower() in segment.ABBREVIATIONS:
         return "abbreviation"
     for name, pattern in _KINDS:
-        if pattern is not None and pattern.fullmatch(token):
+        if re.fullmatch(pattern, token):
             return name
     return "other"
 
