@@ -75,15 +75,14 @@ Statements (:func:`comparison_statements`): the rules
 Per-story deep dive
     :func:`check_story_id` validates a story id, :func:`story_text_html` renders the story's
     text with each sentence coloured by its tone and frame triggers marked (every text piece is
-    passed through :func:`html.escape`: article text is untrusted), :func:`story_differences`
-    ranks the story among all stories of the selection on tone, length and every frame, and
-    :func:`story_statements` says the same in words.
+    passed through :func:`analysis.safe.escape_html`: article text is untrusted),
+    :func:`story_differences` ranks the story among all stories of the selection on tone,
+    length and every frame, and :func:`story_statements` says the same in words.
 """
 
 from __future__ import annotations
 
 import difflib
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -95,6 +94,7 @@ import pandas as pd
 
 from analysis import framing, language, sentiment
 from analysis.errors import ParameterError
+from analysis.safe import escape_html, escape_markdown, markdown_code
 
 __all__ = [
     "CLEAR_GAP",
@@ -193,16 +193,13 @@ _OTHERS = "\x00other groups"
 
 
 def _md(text: object) -> str:
-    """Text safe inside Markdown: HTML-escaped, Markdown punctuation backslash-escaped."""
-    out = html.escape(str(text), quote=False)
-    for ch in "\\`*_[]#|~":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    """Text safe inside Markdown (:func:`analysis.safe.escape_markdown`)."""
+    return escape_markdown(text)
 
 
 def _code(text: object) -> str:
-    """A Markdown code span (backticks inside the value are replaced by quotes)."""
-    return "`" + str(text).replace("`", "'") + "`"
+    """A value shown as code in Markdown (:func:`analysis.safe.markdown_code`)."""
+    return markdown_code(text)
 
 
 def _tone(x: float) -> str:
@@ -1308,16 +1305,16 @@ def _marked(text: str, spans: list[tuple[int, int, str, str, str]]) -> str:
     pieces: list[str] = []
     pos = 0
     for s, e, frames, titles, colour in merged:
-        pieces.append(html.escape(text[pos:s]))
-        title = html.escape("; ".join(titles), quote=True)
-        tag = html.escape(" + ".join(frames))
+        pieces.append(escape_html(text[pos:s]))
+        title = escape_html("; ".join(titles))
+        tag = escape_html(" + ".join(frames))
         pieces.append(
             f'<mark class="frame-trigger" style="background:{colour};padding:0 1px" '
-            f'title="{title}">{html.escape(text[s:e])}'
+            f'title="{title}">{escape_html(text[s:e])}'
             f'<sup style="font-size:0.65em;color:#555"> {tag}</sup></mark>'
         )
         pos = e
-    pieces.append(html.escape(text[pos:]))
+    pieces.append(escape_html(text[pos:]))
     return "".join(pieces)
 
 
@@ -1335,8 +1332,8 @@ def story_text_html(
     Each sentence's ``title`` attribute (shown on hover) gives its index and scores (the chosen
     score, VADER compound, TextBlob polarity) and the frames it carries. The background is red
     for clearly negative and green for clearly positive sentences (``|score| >= neutral_band``),
-    more opaque the stronger the score. All article text is escaped with :func:`html.escape`
-    before any tag is added.
+    more opaque the stronger the score. All article text is escaped with
+    :func:`analysis.safe.escape_html` before any tag is added.
 
     Args:
         analysis: the shared pass, ``analyze(corpus, codebooks=[codebook])``.
@@ -1379,7 +1376,7 @@ def story_text_html(
     pos = 0
     for i, row in enumerate(sentences.sort_values("start", kind="stable").itertuples(index=False)):
         start, end = int(row.start), int(row.end)
-        body.append(html.escape(text[pos:start]).replace("\n", "</p>\n<p>"))
+        body.append(escape_html(text[pos:start]).replace("\n", "</p>\n<p>"))
         value = (
             float(scores.loc[row.sentence_id, column])
             if row.sentence_id in scores.index
@@ -1399,31 +1396,31 @@ def story_text_html(
         style = _tone_style(value, neutral_band)
         body.append(
             f'<span class="sentence" data-score="{value:.3f}" '
-            f'title="{html.escape(title, quote=True)}"'
+            f'title="{escape_html(title)}"'
             + (f' style="{style}"' if style else "")
             + f">{_marked(text[start:end], spans)}</span>"
         )
         pos = end
-    body.append(html.escape(text[pos:]).replace("\n", "</p>\n<p>"))
+    body.append(escape_html(text[pos:]).replace("\n", "</p>\n<p>"))
     body.append("</p>")
     neg = _tone_style(-0.5, neutral_band)
     posi = _tone_style(0.5, neutral_band)
     found = {s[2] for spans in by_sentence.values() for s in spans}
     used = [f for f in book.frame_ids if f in found]
     frame_keys = "".join(
-        f'<mark style="background:{colours[f]};margin-right:0.6em">{html.escape(labels[f])}'
-        f'<sup style="font-size:0.65em;color:#555"> {html.escape(f)}</sup></mark>'
+        f'<mark style="background:{colours[f]};margin-right:0.6em">{escape_html(labels[f])}'
+        f'<sup style="font-size:0.65em;color:#555"> {escape_html(f)}</sup></mark>'
         for f in used
     )
     legend = (
         '<p style="font-size:0.85em;color:#444">'
-        f'Sentence tone ({html.escape(column)}): <span style="{neg}">clearly negative</span> '
+        f'Sentence tone ({escape_html(column)}): <span style="{neg}">clearly negative</span> '
         f'<span style="{posi}">clearly positive</span> (stronger colour: stronger score; '
         f"uncoloured: within &plusmn;{neutral_band:g}). "
         + (
-            f"Frame triggers ({html.escape(book.title)}): {frame_keys}"
+            f"Frame triggers ({escape_html(book.title)}): {frame_keys}"
             if used
-            else f"No trigger of the {html.escape(book.title)} codebook."
+            else f"No trigger of the {escape_html(book.title)} codebook."
         )
         + " Hover a sentence for its scores, a mark for its detector.</p>"
     )

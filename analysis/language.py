@@ -149,6 +149,7 @@ import scipy.sparse as sp
 from analysis import config
 from analysis.errors import CodebookError, ParameterError
 from analysis.normalize import _TOKEN, tokenize
+from analysis.safe import escape_markdown
 
 __all__ = [
     "MAX_AUTO_TOPICS",
@@ -2278,6 +2279,7 @@ def describe(
     """
     top = _check_positive_int(top, "top")
     max_groups = _check_positive_int(max_groups, "max_groups")
+    md = escape_markdown  # every name and term from the corpus is escaped
     lines: list[str] = []
     if distinctive is not None:
         groups = list(dict.fromkeys(distinctive["group"]))
@@ -2285,10 +2287,11 @@ def describe(
             lines.append("- No distinctive terms: the corpus has fewer than two groups.")
         for g in groups[:max_groups]:
             d = distinctive[distinctive["group"] == g].sort_values("rank")
-            terms = [f"*{t}* ({z:.1f})" for t, z in zip(d["term"], d["z"], strict=True)][:top]
+            terms = [f"*{md(t)}* ({z:.1f})" for t, z in zip(d["term"], d["z"], strict=True)][:top]
             n_sig = int(d["significant"].sum())
             lines.append(
-                f"- **{_short(str(g))}** is set apart most by {_fmt_list(terms)} (z in brackets); "
+                f"- **{md(_short(str(g)))}** is set apart most by {_fmt_list(terms)} "
+                "(z in brackets); "
                 f"{n_sig} of its top {len(d)} terms reach z > {Z_SIGNIFICANT}."
             )
         if len(groups) > max_groups:
@@ -2307,7 +2310,8 @@ def describe(
             lines.append(
                 f"- {topics.n_topics} topics over {len(topics.units)} "
                 f"{_UNIT_PLURAL[topics.unit]}; the "
-                f"largest, *{t['label']}*, carries {t['weight_share']:.0%} of the topic weight; "
+                f"largest, *{md(t['label'])}*, carries {t['weight_share']:.0%} of the topic "
+                "weight; "
                 f"the topics reproduce on average {fit:.0%} of a {topics.unit}'s TF-IDF vector."
             )
             shares = topics.shares if topic_shares is None else topic_shares
@@ -2318,11 +2322,13 @@ def describe(
                     ["share", "topic"], ascending=[False, True]
                 )
                 if s["share"].iloc[0] <= 0:
-                    lines.append(f"- **{_short(str(name))}** has no counted terms for the topics.")
+                    lines.append(
+                        f"- **{md(_short(str(name)))}** has no counted terms for the topics."
+                    )
                     continue
                 lines.append(
-                    f"- **{_short(str(name))}** is mostly topic {s['topic'].iloc[0]} "
-                    f"(*{s['label'].iloc[0]}*, {s['share'].iloc[0]:.0%})."
+                    f"- **{md(_short(str(name)))}** is mostly topic {s['topic'].iloc[0]} "
+                    f"(*{md(s['label'].iloc[0])}*, {s['share'].iloc[0]:.0%})."
                 )
             if len(names) > max_groups:
                 lines.append(f"- … and {len(names) - max_groups} more.")
@@ -2337,9 +2343,10 @@ def describe(
         related = sum(v >= RELATED_THRESHOLD for v, _, _ in pairs)
         dup = sum(v >= NEAR_DUPLICATE_THRESHOLD for v, _, _ in pairs)
         text = (
-            f"- The most similar pair is **{_short(names[best[1]])}** and "
-            f"**{_short(names[best[2]])}** (cosine {best[0]:.2f}); the least similar "
-            f"**{_short(names[worst[1]])}** and **{_short(names[worst[2]])}** ({worst[0]:.2f})."
+            f"- The most similar pair is **{md(_short(names[best[1]]))}** and "
+            f"**{md(_short(names[best[2]]))}** (cosine {best[0]:.2f}); the least similar "
+            f"**{md(_short(names[worst[1]]))}** and **{md(_short(names[worst[2]]))}** "
+            f"({worst[0]:.2f})."
         )
         if similarity.index.name in (None, "story_id"):
             text += (
@@ -2356,8 +2363,8 @@ def describe(
         groups = list(dict.fromkeys(actor_table["group"]))
         for g in groups[:max_groups]:
             a = actor_table[actor_table["group"] == g].head(top)
-            named = [f"{x} ({n})" for x, n in zip(a["actor"], a["mentions"], strict=True)]
-            lines.append(f"- **{_short(str(g))}** mentions most {_fmt_list(named)}.")
+            named = [f"{md(x)} ({n})" for x, n in zip(a["actor"], a["mentions"], strict=True)]
+            lines.append(f"- **{md(_short(str(g)))}** mentions most {_fmt_list(named)}.")
         if len(groups) > max_groups:
             lines.append(f"- … and {len(groups) - max_groups} more groups.")
     if quote_table is not None:
@@ -2373,6 +2380,6 @@ def describe(
                 f"{counts.get('unattributed', 0)} unattributed."
             )
             if ranked:
-                text += " Most quoted: " + _fmt_list([f"{s} ({n})" for s, n in ranked]) + "."
+                text += " Most quoted: " + _fmt_list([f"{md(s)} ({n})" for s, n in ranked]) + "."
             lines.append(text)
     return "\n".join(lines)

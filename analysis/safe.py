@@ -40,6 +40,7 @@ __all__ = [
     "FORMULA_PREFIXES",
     "escape_html",
     "escape_markdown",
+    "markdown_code",
     "neutralize_cell",
     "output_path",
     "plot_text",
@@ -50,8 +51,11 @@ __all__ = [
 
 #: First characters that make a spreadsheet cell a formula (OWASP CSV Injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-# CommonMark's ASCII punctuation that can start or end Markdown syntax (section 2.4).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+# CommonMark punctuation that opens or closes inline syntax anywhere in a line (section 2.4):
+# links and images, emphasis, code spans, tables, strike-through, headings, backslashes.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~])")
+# What opens a block when a value starts a line: list items, block quotes, setext underlines.
+_BLOCK_START = re.compile(r"^(\s*)(\d*)([-+=.)])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -87,12 +91,33 @@ def escape_markdown(value: object) -> str:
     """Text made safe to put into generated Markdown: shown literally, on one line.
 
     >>> escape_markdown("[click](javascript:alert(1))")
-    '\\\\[click\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)'
+    '\\\\[click\\\\]\\\\(javascript:alert\\\\(1\\\\)\\\\)'
     >>> escape_markdown("<b>Fox</b> *news*")
     '&lt;b&gt;Fox&lt;/b&gt; \\\\*news\\\\*'
     """
     text = _LINE_BREAKS.sub(" ", _CONTROL.sub("", _text(value)))
-    return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=True)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _BLOCK_START.sub(r"\1\2\\\3", text, count=1)
+    return html.escape(text, quote=True)
+
+
+def markdown_code(value: object) -> str:
+    """A value shown as an inline code span in generated Markdown.
+
+    Inside a code span CommonMark reads no HTML, entity or link (section 6.1), so only the
+    backticks matter: the fence is one backtick longer than the longest run in the value, and
+    line breaks become spaces.
+
+    >>> markdown_code("bias_label")
+    '`bias_label`'
+    >>> markdown_code("a`b")
+    '``a`b``'
+    """
+    text = _LINE_BREAKS.sub(" ", _CONTROL.sub("", _text(value)))
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def plot_text(value: object) -> str:

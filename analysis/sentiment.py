@@ -69,6 +69,7 @@ from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyz
 
 from analysis.errors import ParameterError
 from analysis.normalize import tokenize
+from analysis.safe import escape_markdown, markdown_code
 
 __all__ = [
     "CACHE_SIZE",
@@ -1042,7 +1043,7 @@ def _n(count: int, noun: str, plural: str | None = None) -> str:
 
 
 def _listed(values: Sequence[object], limit: int) -> str:
-    shown = ", ".join(str(v) for v in list(values)[:limit])
+    shown = ", ".join(escape_markdown(v) for v in list(values)[:limit])
     return shown + ("" if len(values) <= limit else f" and {len(values) - limit} more")
 
 
@@ -1073,19 +1074,20 @@ def describe(
     >>> from analysis.corpus import stories_from_texts
     >>> corpus = stories_from_texts(["A wonderful day. A great win.", "A terrible loss."])
     >>> scored = sentence_sentiment(corpus.sentences)
-    >>> print(describe(story_sentiment(scored, corpus.stories)).splitlines()[1][:66])
-    - Most negative story: **a-terrible-loss** (-0.830 over 1 sentence
+    >>> print(describe(story_sentiment(scored, corpus.stories)).splitlines()[1][:68])
+    - Most negative story: **a\\-terrible\\-loss** (-0.830 over 1 sentence
     """
     _check_table(table, _STORY_TABLE_COLUMNS, "table")
     limit = _check_positive_int(max_groups, "max_groups")
     group = table.attrs.get("group", table.columns[0])
     score = table.attrs.get("score", DEFAULT_SCORE)
     band = table.attrs.get("neutral_band", NEUTRAL_BAND)
-    noun, nouns = ("story", "stories") if group == "story_id" else (f"`{group}`", "groups")
+    noun, nouns = ("story", "stories") if group == "story_id" else (markdown_code(group), "groups")
     if table.empty:
-        return f"- No sentences to describe (grouped by `{group}`)."
+        return f"- No sentences to describe (grouped by {markdown_code(group)})."
     lines = [
-        f"- Score: {_SCORE_LABELS.get(score, score)} (`{score}`), averaged over sentences; a "
+        f"- Score: {escape_markdown(_SCORE_LABELS.get(score, score))} ({markdown_code(score)}), "
+        "averaged over sentences; a "
         f"sentence is clearly positive at >= {band:g} and clearly negative at <= {-band:g}.",
     ]
     ordered = table.sort_values(
@@ -1095,7 +1097,7 @@ def describe(
 
     def summary(row: pd.Series, first: str, second: str) -> str:
         return (
-            f"**{row[group]}** ({_num(row['mean_score'])} over "
+            f"**{escape_markdown(row[group])}** ({_num(row['mean_score'])} over "
             f"{_n(int(row['n_sentences']), 'sentence')}; {_pct(row['share_' + first])} clearly "
             f"{first}, {_pct(row['share_' + second])} clearly {second})"
         )
@@ -1119,7 +1121,7 @@ def describe(
         verdict = "agree" if v_low == t_low else "disagree"
         lines.append(
             f"- The two models {verdict} on the lowest {noun}: VADER alone says "
-            f"{v_low}, TextBlob alone says {t_low}."
+            f"{escape_markdown(v_low)}, TextBlob alone says {escape_markdown(t_low)}."
         )
         few = table[table["n_sentences"] < 5]
         if not few.empty:
@@ -1151,7 +1153,7 @@ def describe(
             lo = rows.loc[rows["mean_score"].idxmin()]
             hi = rows.loc[rows["mean_score"].idxmax()]
             lines.append(
-                f"- Arc of {value}: lowest at {round(100 * lo['bin_start'])}-"
+                f"- Arc of {escape_markdown(value)}: lowest at {round(100 * lo['bin_start'])}-"
                 f"{_pct(lo['bin_end'])} of the way through ({_num(lo['mean_score'])}, "
                 f"{_n(int(lo['n_sentences']), 'sentence')}), highest at "
                 f"{round(100 * hi['bin_start'])}-{_pct(hi['bin_end'])} "
@@ -1165,17 +1167,18 @@ def describe(
             rows = targets[targets["target"] == target]
             lo = rows.loc[rows["mean_score"].idxmin()]
             text = (
-                f"- {target}: {_n(int(rows['n_mentions'].sum()), 'mention')} in "
+                f"- {escape_markdown(target)}: {_n(int(rows['n_mentions'].sum()), 'mention')} in "
                 f"{_n(int(rows['n_sentences'].sum()), 'sentence')} of "
                 f"{_n(len(rows), noun, nouns)}"
             )
             if len(rows) == 1:
-                text += f" ({lo[group]}: {_num(lo['mean_score'])})."
+                text += f" ({escape_markdown(lo[group])}: {_num(lo['mean_score'])})."
             else:
                 hi = rows.loc[rows["mean_score"].idxmax()]
                 text += (
-                    f"; lowest mean in {lo[group]} ({_num(lo['mean_score'])}, "
-                    f"{_n(int(lo['n_sentences']), 'sentence')}), highest in {hi[group]} "
+                    f"; lowest mean in {escape_markdown(lo[group])} ({_num(lo['mean_score'])}, "
+                    f"{_n(int(lo['n_sentences']), 'sentence')}), highest in "
+                    f"{escape_markdown(hi[group])} "
                     f"({_num(hi['mean_score'])}, {_n(int(hi['n_sentences']), 'sentence')})."
                 )
             lines.append(text)

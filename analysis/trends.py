@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.corpus import PERIODS
 from analysis.errors import ParameterError
+from analysis.safe import escape_markdown
 from analysis.sentiment import DEFAULT_SCORE
 
 __all__ = ["describe_trends", "frames_over_time", "tone_over_time"]
@@ -143,8 +144,9 @@ def describe_trends(tone: pd.DataFrame, frames: pd.DataFrame, stories: pd.DataFr
         )
     periods = tone["period"].nunique()
     parts = [
-        f"Tone and frames over **{periods:,} periods** ({tone['period'].min()} to "
-        f"{tone['period'].max()}), from {int(tone['n_stories'].sum()):,} dated stories"
+        f"Tone and frames over **{periods:,} periods** ({escape_markdown(tone['period'].min())} "
+        f"to {escape_markdown(tone['period'].max())}), "
+        f"from {int(tone['n_stories'].sum()):,} dated stories"
         + (f"; {undated:,} undated stories are left out." if undated else ".")
     ]
     solid = tone[~tone["thin"]]
@@ -152,9 +154,11 @@ def describe_trends(tone: pd.DataFrame, frames: pd.DataFrame, stories: pd.DataFr
         low = solid.loc[solid["mean_score"].idxmin()]
         high = solid.loc[solid["mean_score"].idxmax()]
         parts.append(
-            f"Most negative cell with at least {MIN_STORIES} stories: {low['group']} in "
-            f"{low['period']} ({low['mean_score']:+.3f} over {int(low['n_sentences']):,} "
-            f"sentences); most positive: {high['group']} in {high['period']} "
+            f"Most negative cell with at least {MIN_STORIES} stories: "
+            f"{escape_markdown(low['group'])} in {escape_markdown(low['period'])} "
+            f"({low['mean_score']:+.3f} over {int(low['n_sentences']):,} sentences); "
+            f"most positive: {escape_markdown(high['group'])} in "
+            f"{escape_markdown(high['period'])} "
             f"({high['mean_score']:+.3f})."
         )
     thin = int(tone["thin"].sum())
@@ -165,5 +169,7 @@ def describe_trends(tone: pd.DataFrame, frames: pd.DataFrame, stories: pd.DataFr
         )
     if not frames.empty:
         top = frames.groupby("frame", observed=True)["n_hits"].sum().sort_values(ascending=False)
-        parts.append(f"Most frequent frame over the whole period: {top.index[0]}.")
+        parts.append(
+            f"Most frequent frame over the whole period: {escape_markdown(top.index[0])}."
+        )
     return "\n\n".join(parts)

@@ -11,17 +11,49 @@ line or row - ``story_id`` by default), ``value`` (the number plotted), ``story`
   (``reports/assets/plotly.min.js``, written by :mod:`analysis.report`), so charts render offline
   and plotly.js is not repeated in every report. nbconvert drops the plotly mimetype (it cannot
   represent it) and keeps this HTML.
+
+Untrusted text: plotly.js reads a few HTML-like tags in every label (``<b>``, ``<a href>``…).
+:func:`escape_figure` passes every data string of a figure (categories, trace names, text,
+hover text, custom data, tick labels) through :func:`analysis.safe.plot_text` on its way out, in
+:func:`show` and :func:`figure_html`, so corpus strings are shown literally. Figure helpers that
+put a data value into a title, annotation or hover template escape it with ``plot_text``
+themselves (those strings also hold the helpers' own markup).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-__all__ = ["TOPIC_COLOURS", "figure_html", "show"]
+from analysis.safe import plot_text
+
+__all__ = ["TOPIC_COLOURS", "escape_figure", "figure_html", "show"]
+
+#: Trace attributes whose strings come from the data (escaped by :func:`escape_figure`).
+_TRACE_TEXT_KEYS = frozenset(
+    {
+        "x",
+        "y",
+        "text",
+        "hovertext",
+        "customdata",
+        "name",
+        "legendgroup",
+        "labels",
+        "parents",
+        "ids",
+        "values",
+        "ticktext",
+        "tickvals",
+        "categoryarray",
+    }
+)
+_AXIS_TEXT_KEYS = ("ticktext", "tickvals", "categoryarray")
 
 #: Colours of topics in every report: plotly's qualitative "Plotly" sequence, written out so a
 #: plotly upgrade cannot change them.
@@ -41,8 +73,62 @@ TOPIC_COLOURS: tuple[str, ...] = (
 _ID = re.compile(r"[^a-zA-Z0-9_-]+")
 
 
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return plot_text(value)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "OUS":
+            return np.array([_escaped(v) for v in value.ravel()], dtype=object).reshape(
+                value.shape
+            )
+        return value
+    if isinstance(value, list | tuple):
+        return [_escaped(v) for v in value]
+    return value
+
+
+def _escape_axes(container: dict[str, Any]) -> None:
+    for key, axis in container.items():
+        if isinstance(axis, dict) and (key.startswith(("xaxis", "yaxis")) or key == "coloraxis"):
+            for attr in _AXIS_TEXT_KEYS:
+                if attr in axis:
+                    axis[attr] = _escaped(axis[attr])
+            if isinstance(axis.get("colorbar"), dict):
+                _escape_axes({"xaxis": axis["colorbar"]})
+
+
+def escape_figure(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` with every data string escaped by :func:`analysis.safe.plot_text`.
+
+    Titles, hover templates and annotations are left as the figure helper wrote them.
+
+    >>> fig = go.Figure(go.Bar(x=["<b>AP</b>"], y=[1], name="<i>n</i>"))
+    >>> out = escape_figure(fig)
+    >>> out.data[0].x[0], out.data[0].name
+    ('&lt;b&gt;AP&lt;/b&gt;', '&lt;i&gt;n&lt;/i&gt;')
+    """
+    spec = fig.to_dict()
+    for trace in spec.get("data", []):
+        for key in _TRACE_TEXT_KEYS.intersection(trace):
+            trace[key] = _escaped(trace[key])
+        for part in ("header", "cells"):
+            if isinstance(trace.get(part), dict) and "values" in trace[part]:
+                trace[part]["values"] = _escaped(trace[part]["values"])
+        if isinstance(trace.get("marker"), dict) and isinstance(
+            trace["marker"].get("colorbar"), dict
+        ):
+            _escape_axes({"xaxis": trace["marker"]["colorbar"]})
+    _escape_axes(spec.get("layout", {}))
+    return go.Figure(spec, skip_invalid=False)
+
+
 def figure_html(fig: go.Figure, name: str) -> str:
-    """The chart as an HTML fragment with a fixed div id and no embedded plotly.js."""
+    """The chart as an HTML fragment with a fixed div id and no embedded plotly.js; data
+    strings are escaped (:func:`escape_figure`)."""
+    return _html(escape_figure(fig), name)
+
+
+def _html(fig: go.Figure, name: str) -> str:
     div_id = "fig-" + _ID.sub("-", name).strip("-")
     return pio.to_html(
         fig,
@@ -63,8 +149,9 @@ def show(fig: go.Figure, name: str) -> None:
     """
     from IPython.display import display
 
+    safe = escape_figure(fig)
     bundle = {
-        "application/vnd.plotly.v1+json": json.loads(pio.to_json(fig, validate=False)),
-        "text/html": figure_html(fig, name),
+        "application/vnd.plotly.v1+json": json.loads(pio.to_json(safe, validate=False)),
+        "text/html": _html(safe, name),
     }
     display(bundle, raw=True)

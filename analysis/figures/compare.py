@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 
 from analysis.errors import ParameterError
 from analysis.figures import TOPIC_COLOURS
+from analysis.safe import plot_text
 
 __all__ = [
     "FRAME_PALETTE",
@@ -177,19 +178,21 @@ def tone_frame_scatter(
                         ]
                     ),
                     hovertemplate="%{customdata[1]}<br>%{customdata[0]}<br>"
-                    f"{y}: %{{y:.3f}}<br>{x}: %{{x:.1f}}<br>"
-                    f"{size}: %{{customdata[2]:,}}<extra>{_short(name, 30)}</extra>",
+                    f"{plot_text(y)}: %{{y:.3f}}<br>{plot_text(x)}: %{{x:.1f}}<br>"
+                    f"{plot_text(size)}: %{{customdata[2]:,}}"
+                    f"<extra>{plot_text(_short(name, 30))}</extra>",
                 )
             )
     fig.add_hline(y=0, line={"color": "#444", "width": 1})
     fig.update_layout(
         template=_TEMPLATE,
-        title=f"Tone and framing intensity by {group if group != 'group' else 'story or group'}"
-        f"{note}<br><sup>area: {size}; open diamonds: "
+        title="Tone and framing intensity by "
+        f"{plot_text(group) if group != 'group' else 'story or group'}"
+        f"{plot_text(note)}<br><sup>area: {plot_text(size)}; open diamonds: "
         f"{'truncated stories' if by_story else 'groups of mostly truncated stories'}; "
         "colour: dominant frame;"
         " bars: +/- standard error</sup>",
-        xaxis={"title": {"text": f"{x} (frame hits per 1,000 words)"}},
+        xaxis={"title": {"text": f"{plot_text(x)} (frame hits per 1,000 words)"}},
         yaxis={"title": {"text": f"{y} (tone, -1 to 1)"}},
         legend={"title": {"text": "dominant frame"}},
         height=520,
@@ -275,7 +278,8 @@ def frame_profile_chart(
     fig = go.Figure(heat)
     fig.update_layout(
         template=_TEMPLATE,
-        title=f"Frame profile: {titles[value]}{note}<br><sup>* the frame is present</sup>",
+        title=f"Frame profile: {titles[value]}{plot_text(note)}"
+        "<br><sup>* the frame is present</sup>",
         xaxis={"side": "top", "tickangle": -30},
         yaxis={"autorange": "reversed", "automargin": True},
         height=max(320, 170 + 28 * len(groups)),
@@ -324,14 +328,14 @@ def topic_shares_chart(
                 name=_short(f"{int(topic)}: {label}", 40),
                 marker_color=TOPIC_PALETTE[i % len(TOPIC_PALETTE)],
                 hovertemplate="%{y}: %{x:.0%}<extra>"
-                + _short(f"{topic}: {label}", 40)
+                + plot_text(_short(f"{topic}: {label}", 40))
                 + "</extra>",
             )
         )
     fig.update_layout(
         template=_TEMPLATE,
         barmode="stack",
-        title=f"Topic shares{note}",
+        title=f"Topic shares{plot_text(note)}",
         xaxis={"title": {"text": value}, "tickformat": ".0%", "range": [0, 1]},
         yaxis={"automargin": True},
         legend={"title": {"text": "topic"}, "traceorder": "normal"},

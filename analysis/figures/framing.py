@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from analysis.errors import ParameterError
 from analysis.framing import frame_matrix
+from analysis.safe import plot_text
 
 __all__ = ["frame_heatmap", "frame_profile"]
 
@@ -78,7 +79,8 @@ def frame_heatmap(
         colorscale="Blues",
         zmin=0,
         colorbar={"title": {"text": label}},
-        hovertemplate=f"{group}: %{{y}}<br>frame: %{{x}}<br>{label}: %{{z:.{decimals}f}}"
+        hovertemplate=f"{plot_text(group)}: %{{y}}<br>frame: %{{x}}<br>"
+        f"{plot_text(label)}: %{{z:.{decimals}f}}"
         "<extra></extra>",
     )
     if annotate:

@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from analysis.errors import ParameterError
 from analysis.figures import TOPIC_COLOURS
+from analysis.safe import plot_text
 
 __all__ = [
     "actors_chart",
@@ -153,7 +154,7 @@ def distinctive_terms_chart(
         top_n=top_n,
         columns=columns,
         colour=colour,
-        title=f"Distinctive terms by {value}{note}",
+        title=f"Distinctive terms by {plot_text(value)}{plot_text(note)}",
         x_title=value,
     )
 
@@ -230,7 +231,9 @@ def topic_shares_chart(
                 orientation="h",
                 name=f"{t}: {name}",
                 marker_color=TOPIC_COLOURS[i % len(TOPIC_COLOURS)],
-                hovertemplate="%{y}: %{x:.0%}<extra>" + _short(f"{t}: {name}", 40) + "</extra>",
+                hovertemplate="%{y}: %{x:.0%}<extra>"
+                + plot_text(_short(f"{t}: {name}", 40))
+                + "</extra>",
             )
         )
     fig.update_layout(

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis.errors import ParameterError
+from analysis.safe import plot_text
 
 __all__ = [
     "COLORS",
@@ -170,7 +171,7 @@ def story_comparison_chart(
     fig.update_layout(
         template=_TEMPLATE,
         barmode="stack",
-        title=f"Tone by {group}{note}<br><sup>{_TRUNCATED_NOTE}</sup>",
+        title=f"Tone by {plot_text(group)}{plot_text(note)}<br><sup>{_TRUNCATED_NOTE}</sup>",
         height=max(320, 140 + 34 * len(labels)),
         legend={"orientation": "h", "y": -0.12, "traceorder": "normal"},
         margin={"l": 10, "r": 10},
@@ -254,7 +255,8 @@ def arc_chart(
     fig.add_hline(y=0, line={"color": "#444", "width": 1})
     fig.update_layout(
         template=_TEMPLATE,
-        title=f"Sentiment arc by {group}{note}<br><sup>{_TRUNCATED_NOTE}</sup>",
+        title=f"Sentiment arc by {plot_text(group)}{plot_text(note)}"
+        f"<br><sup>{_TRUNCATED_NOTE}</sup>",
         xaxis={"title": "relative position in the story", "range": [0, 1], "dtick": 0.1},
         yaxis={"title": value},
         height=460,
@@ -313,7 +315,7 @@ def target_chart(
                 },
                 text=[f"n={n}" for n in rows["n_sentences"]],
                 textposition="outside",
-                hovertemplate="%{y}<br>" + str(target) + ": %{x:.3f} (%{text} sentences)"
+                hovertemplate="%{y}<br>" + plot_text(target) + ": %{x:.3f} (%{text} sentences)"
                 "<extra></extra>",
             )
         )
@@ -321,7 +323,8 @@ def target_chart(
     fig.update_layout(
         template=_TEMPLATE,
         barmode="group",
-        title=f"Tone of sentences mentioning each target, by {group}{note}"
+        title="Tone of sentences mentioning each target, by "
+        f"{plot_text(group)}{plot_text(note)}"
         f"<br><sup>n = sentences mentioning the target; {_TRUNCATED_NOTE}</sup>",
         xaxis={"title": value, "zeroline": True, "zerolinecolor": "#444"},
         height=max(320, 160 + 30 * n_groups * max(1, targets["target"].nunique())),

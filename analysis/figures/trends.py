@@ -6,6 +6,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from analysis.safe import plot_text
+
 __all__ = ["frames_over_time_chart", "tone_over_time_chart"]
 
 
@@ -58,7 +60,7 @@ def frames_over_time_chart(
         hover_data=["n_hits", "n_words", "n_stories"],
         labels={"period": "", value: "hits / 1,000 words", group: ""},
     )
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    fig.for_each_annotation(lambda a: a.update(text=plot_text(a.text.split("=", 1)[-1])))
     n_frames = frames["frame"].nunique()
     fig.update_layout(
         template="plotly_white", title=title, height=260 * ((n_frames + 2) // 3) + 80
