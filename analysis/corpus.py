@@ -1,4 +1,4 @@
-"""Loading articles into tidy tables: the seed file, folders of text files, CSV and JSON Lines.
+r"""Loading articles into tidy tables: the seed file, folders of text files, CSV and JSON Lines.
 
 :func:`load_corpus` is the one public entry point. It returns a :class:`Corpus` whose ``stories``
 table has one row per story and whose ``sentences`` table has one row per sentence, with
@@ -16,6 +16,43 @@ paragraph does not end with sentence-final punctuation is flagged ``is_truncated
 off mid-sentence): reports show the flag, because a 70-word lead and a 1,500-word analysis piece
 are not comparable without saying so.
 
+Reading bytes as text (one rule for every file kind, :func:`_file_decoding`):
+
+1. A byte order mark decides the encoding, whatever ``encoding`` says: UTF-32 LE/BE, UTF-8,
+   UTF-16 LE/BE (the mark is dropped; a CorpusWarning says so when it is not ``encoding``).
+2. Otherwise the bytes are decoded as ``encoding`` (``"utf-16"``/``"utf-32"`` without a mark do
+   not say their byte order, so they go to step 3 first).
+3. When that fails (a byte that is not valid ``encoding``, or text that is more than 10 %
+   control characters, :data:`MAX_CONTROL_SHARE`), the encoding is detected with
+   charset-normalizer (``from_bytes(data).best()``; windows-1252 when it ties with the best)
+   and the file loads with a :class:`CorpusWarning` naming the file and the encoding used.
+   Not for UTF-8 with a few bad bytes (at least as many valid multi-byte characters as bad
+   bytes): that is damage, refused naming its line and byte, not a reason to read the whole
+   file in another encoding.
+4. When nothing reads the bytes: after a byte order mark, the error names the line and byte the
+   mark's encoding cannot read (a cut-off file); a file with NUL bytes or mostly control bytes
+   is refused as binary ("looks binary": a PNG, a zip); any other is refused naming the line
+   and byte that is not valid ``encoding``.
+
+A NUL character (U+0000) left in text that decoded is damage, wherever it is in the file: it is
+reported with its line and column. A ``.txt``/``.md`` file holding one is refused (skipped in a
+folder); a CSV record or JSON line holding one is skipped and listed in ``Corpus.skipped`` with
+a warning (``strict=True``: raised). Escaped ``\u0000`` in a JSON string is a value, not damage:
+normalisation drops it like other control characters.
+
+Lines are physical lines: ``\n``, ``\r\n`` and ``\r`` end one (Unicode line separators inside
+a line do not), so a reported line is the line an editor shows; a CSV record's line is the line
+where it starts, counting the lines inside quoted fields.
+
+Tables (CSV, JSON Lines, :func:`from_dataframe`): every record must have a string ``text`` with a
+non-space character, and ``title``, ``date``, ``outlet``, ``url`` must be strings (or missing);
+an ``id`` may be a string or a whole number (``7`` becomes ``"7"``), and a missing or blank id
+gets the generated id. A CSV row with more or fewer fields than the header (an unquoted comma)
+is never read into shifted columns. A record that breaks a rule is skipped and listed in
+``Corpus.skipped`` with the reason (``"text in column 'text' is a number (42), expected a
+string"``, ``"the row has 4 fields but the header has 3 …"``) and a warning, or raised as a
+CorpusError with ``strict=True``.
+
 Bad input raises :class:`~analysis.errors.CorpusError` naming the file, line or column. When a
 folder holds a bad file among good ones, the good stories load, the bad file is listed in
 ``Corpus.skipped`` and a warning is issued, unless ``strict=True``. Duplicate stories (same
@@ -24,7 +61,14 @@ normalised text) are flagged in ``duplicate_of``, never dropped.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import datetime
+import io
+import itertools
 import json
+import math
+import numbers
 import re
 import unicodedata
 import warnings
@@ -33,11 +77,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
 from analysis.errors import CorpusError, ParameterError
 from analysis.normalize import normalize_text, tokenize
+from analysis.safe import escape_markdown
 from analysis.segment import Method
 
 __all__ = [
@@ -100,12 +146,15 @@ _DATELINE = re.compile(
 )
 #: Capitalised openers that look like datelines but are captions or labels.
 _NOT_DATELINES = frozenset({"FILE", "PHOTO", "UPDATE", "BREAKING", "WATCH", "EXCLUSIVE", "GOP"})
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
 
 
 class CorpusWarning(UserWarning):
-    """A file or record was skipped while loading a corpus (see ``Corpus.skipped``)."""
+    """A file or record was skipped while loading a corpus (see ``Corpus.skipped``), or a file
+    was read in another encoding than the one asked for (the message names the file and the
+    encoding used)."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +173,9 @@ class Corpus:
             - ``date`` (datetime64 or NaT): parsed publication date.
             - ``url`` (str or None).
             - ``source_file`` (str): file name the story came from (relative to the corpus path).
-            - ``source_line`` (int): 1-based line (text/JSONL) or record number (CSV) of the story.
+            - ``source_line`` (int): 1-based line where the story starts (for CSV, the physical
+              line where its record starts, lines inside quoted fields counted; for
+              :func:`from_dataframe`, the row number).
             - ``n_words``, ``n_sentences``, ``n_paragraphs`` (int): counts on the analysed text.
             - ``is_truncated`` (bool): the story stops mid-sentence (a cut-off lead).
             - ``duplicate_of`` (str or None): ``story_id`` of an earlier story with the same text.
@@ -138,8 +189,9 @@ class Corpus:
             ``start``/``end`` (character offsets into the story's ``text``);
             ``position`` (relative position in the story, ``(sentence_index + 0.5) / n``, 0–1);
             ``n_words``; ``text``.
-        skipped: files or records that were not loaded: ``source_file``, ``source_line``,
-            ``reason``. Empty when everything loaded.
+        skipped: files or records that were not loaded: ``source_file``, ``source_line``
+            (missing for a whole file), ``reason`` (without the file name, which is in
+            ``source_file``). Empty when everything loaded.
         source: the path the corpus was loaded from (``"seeds"`` for the default).
     """
 
@@ -162,6 +214,326 @@ class Corpus:
         return self.sentences.merge(self.stories[cols], on="story_id", how="left", validate="m:1")
 
 
+# --------------------------------------------------------------------------- reading bytes as text
+
+#: Byte order marks, the codec that reads (and drops) each, and its name in messages. A UTF-32 LE
+#: mark begins with the UTF-16 LE one, so UTF-32 is tried first, then UTF-16.
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32 LE"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32 BE"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 LE"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 BE"),
+)
+#: Decoded text with more than this share of control characters (C0 except tab and line breaks,
+#: DEL, C1) is binary data read as text (an image, a zip, a spreadsheet), not an article file.
+MAX_CONTROL_SHARE = 0.10
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+#: Codecs whose name does not say the byte order: without a mark it must be detected.
+_NO_BYTE_ORDER = frozenset({"utf-16", "utf-32"})
+_READ_BLOCK = 1 << 20
+#: Largest CSV field accepted (the csv module's default, 128 KiB, is less than a long article).
+_MAX_CSV_FIELD = 1 << 30
+
+
+@dataclass
+class _Scan:
+    """What decoding a file's bytes with one codec gave (see :func:`_scan`)."""
+
+    codec: str
+    chars: int = 0
+    controls: int = 0
+    has_text: bool = False
+    error: str | None = None
+    error_byte: int = 0
+    error_line: int = 0
+    text: str | None = None
+
+    @property
+    def binary(self) -> bool:
+        return self.error is None and self.controls > MAX_CONTROL_SHARE * self.chars
+
+    @property
+    def usable(self) -> bool:
+        return self.error is None and not self.binary
+
+
+@dataclass(frozen=True)
+class _Decoding:
+    """How a file is read: the codec (it drops a byte order mark) and a warning, if any."""
+
+    codec: str
+    note: str | None = None
+    text: str | None = None
+
+
+def _count_breaks(text: str, after_cr: bool) -> int:
+    """Line breaks in ``text`` (``\\r\\n``, ``\\r`` and ``\\n`` count one each)."""
+    n = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return n - 1 if after_cr and text.startswith("\n") else n
+
+
+def _scan(blocks: Iterable[bytes], codec: str, *, keep: bool = False) -> _Scan:
+    """Decode ``blocks`` with ``codec``: characters, control characters, the first bad byte.
+
+    Reads block by block (bounded memory); ``keep`` also returns the text.
+    """
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    scan = _Scan(codec)
+    pieces: list[str] = []
+    consumed = breaks = 0
+    after_cr = False
+    for block in itertools.chain(blocks, [None]):
+        final = block is None
+        data = b"" if block is None else block
+        state = decoder.getstate()
+        try:
+            piece = decoder.decode(data, final=final)
+        except UnicodeDecodeError as exc:
+            buffered = len(state[0])
+            good = max(exc.start - buffered, 0)
+            before = codecs.getincrementaldecoder(codec)(errors="replace")
+            before.setstate(state)
+            head = before.decode(data[:good])
+            scan.error = str(exc.reason)
+            scan.error_byte = consumed - buffered + exc.start
+            scan.error_line = breaks + _count_breaks(head, after_cr) + 1
+            return scan
+        consumed += len(data)
+        if not piece:
+            continue
+        scan.chars += len(piece)
+        scan.controls += len(_CONTROL_CHARS.findall(piece))
+        scan.has_text = scan.has_text or bool(piece.strip())
+        breaks += _count_breaks(piece, after_cr)
+        after_cr = piece.endswith("\r")
+        if keep:
+            pieces.append(piece)
+    if keep:
+        scan.text = "".join(pieces)
+    return scan
+
+
+def _family(codec: str) -> str:
+    """``utf-16-le`` -> ``utf-16``, ``utf-8-sig`` -> ``utf-8``; other codecs by their own name."""
+    name = codecs.lookup(codec).name
+    for suffix in ("-sig", "-le", "-be"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def _codec(encoding: str) -> str:
+    """The codec's canonical name, or a ParameterError for an unknown encoding."""
+    try:
+        return codecs.lookup(encoding).name
+    except (LookupError, TypeError) as exc:
+        raise ParameterError(
+            f"unknown encoding {encoding!r}; pass a Python codec name such as 'utf-8', "
+            "'utf-16' or 'cp1252'"
+        ) from exc
+
+
+def _detect_encoding(data: bytes) -> str | None:
+    """charset-normalizer's best guess (``from_bytes(data).best()``), or ``None``.
+
+    Short texts often fit several 8-bit code pages equally well (cp1250 and cp1252 read
+    ``caf\\xe9`` alike); when a match ties with the best one (same chaos and coherence) and can
+    be windows-1252, windows-1252 is chosen: the WHATWG Encoding Standard's default for legacy
+    Western text, and the usual encoding of news exported from Windows tools.
+    """
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        tied = match.chaos == best.chaos and match.coherence == best.coherence
+        if tied and "cp1252" in match.could_be_from_charset:
+            return "cp1252"
+    return str(best.encoding)
+
+
+def _file_blocks(path: Path) -> Iterator[bytes]:
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(_READ_BLOCK):
+                yield block
+    except OSError as exc:
+        raise CorpusError(f"cannot read the file ({exc.strerror}).", path=path) from exc
+
+
+def _file_decoding(
+    path: Path, encoding: str, data: bytes | None = None, *, name: str | None = None
+) -> _Decoding:
+    """How to read ``path`` as text: the loader's one decoding rule (see the module docstring).
+
+    ``data`` is the file's bytes when already read (the text is then decoded and returned too);
+    otherwise the file is read block by block, and read whole only when its encoding has to be
+    detected. ``name`` is the file's name in warnings (default: its file name).
+
+    Raises:
+        CorpusError: an empty file, a binary file, or bytes that no encoding reads (naming the
+            line and byte).
+    """
+    expected = _codec(encoding)
+    keep = data is not None
+    name = path.name if name is None else name
+
+    def blocks() -> Iterable[bytes]:
+        return [data] if data is not None else _file_blocks(path)
+
+    if data is not None:
+        head = data[:4]
+    else:
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(4)
+        except OSError as exc:
+            raise CorpusError(f"cannot read the file ({exc.strerror}).", path=path) from exc
+    failures: list[_Scan] = []
+    for mark, codec, label in _BOMS:
+        if not head.startswith(mark):
+            continue
+        scan = _scan(blocks(), codec, keep=keep)
+        if scan.usable:
+            note = None
+            if _family(codec) != _family(expected):
+                note = (
+                    f"{name}: the file starts with a {label} byte order mark, so it is read "
+                    f"as {label}, not {encoding}."
+                )
+            return _checked(_Decoding(codec, note, scan.text), scan, path)
+        failures.append(scan)
+    tried = None
+    if expected not in _NO_BYTE_ORDER:
+        tried = _scan(blocks(), expected, keep=keep)
+        if tried.usable:
+            return _checked(_Decoding(expected, None, tried.text), tried, path)
+    whole = data if data is not None else b"".join(_file_blocks(path))
+    if not failures and _damaged_utf8(whole):
+        usable = tried is not None and tried.codec == "utf-8" and tried.error is not None
+        bad = tried if usable and tried is not None else _scan([whole], "utf-8")
+        raise CorpusError(
+            f"byte {bad.error_byte} is not valid UTF-8 ({bad.error}), but the rest of the file "
+            "is UTF-8: the byte is damage, not another encoding. Fix or remove it on this "
+            "line, or pass encoding= if the file really is in another encoding.",
+            path=path,
+            line=bad.error_line,
+        )
+    detected = _detect_encoding(whole)
+    if detected is not None:
+        found = _scan([whole], detected, keep=keep)
+        if found.usable:
+            note = None
+            if _family(detected) != _family(expected):
+                why = (
+                    "byte order unknown without a byte order mark"
+                    if tried is None
+                    else f"line {tried.error_line}, byte {tried.error_byte}: {tried.error}"
+                    if tried.error is not None
+                    else f"{tried.controls:,} of {tried.chars:,} characters are control codes"
+                )
+                note = (
+                    f"{name}: not readable as {encoding} ({why}); read as {detected}, "
+                    "the encoding charset-normalizer detects. Check the loaded text, or pass "
+                    "encoding= with the file's encoding."
+                )
+            return _checked(_Decoding(detected, note, found.text), found, path)
+    if tried is None:  # utf-16/utf-32 without a mark and nothing detected: Python's default
+        tried = _scan(blocks(), expected, keep=keep)
+        if tried.usable:
+            return _checked(_Decoding(expected, None, tried.text), tried, path)
+    if failures and not any(s.binary for s in failures):  # a mark, then bytes it cannot read
+        bad = failures[0]
+        label = next(
+            lb for mark, codec, lb in _BOMS if codec == bad.codec and head.startswith(mark)
+        )
+        raise CorpusError(
+            f"the file starts with a {label} byte order mark, but byte {bad.error_byte} is not "
+            f"valid {label} ({bad.error}); the file is cut off or damaged: re-save or re-export "
+            "it.",
+            path=path,
+            line=bad.error_line,
+        )
+    if any(s.binary for s in [*failures, tried]) or b"\x00" in whole or _latin1_binary(whole):
+        raise CorpusError(
+            "the file looks binary (it contains NUL bytes or control codes and no text "
+            "encoding reads it), not text; export the articles as UTF-8 .txt, .csv or .jsonl.",
+            path=path,
+        )
+    raise CorpusError(
+        f"byte {tried.error_byte} is not valid {encoding} ({tried.error}) and no other encoding "
+        "was detected; re-save the file as UTF-8 or pass encoding= (for example 'cp1252').",
+        path=path,
+        line=tried.error_line,
+    )
+
+
+_UTF8_ESCAPED = re.compile("[\udc80-\udcff]")
+_UTF8_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """UTF-8 with a few bad bytes: at least as many valid multi-byte characters as bad bytes.
+
+    Such a file is UTF-8 with damage (a stray cp1252 byte pasted in), not a file in another
+    encoding: reading it all as, say, ISO 8859-10 would garble every accented letter.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = len(_UTF8_ESCAPED.findall(text))
+    return 0 < bad <= len(_UTF8_NON_ASCII.findall(text))
+
+
+def _latin1_binary(data: bytes) -> bool:
+    """The bytes have more than ``MAX_CONTROL_SHARE`` control codes when read one per byte."""
+    return len(_CONTROL_CHARS.findall(data.decode("latin-1"))) > MAX_CONTROL_SHARE * len(data)
+
+
+def _checked(decoding: _Decoding, scan: _Scan, path: Path) -> _Decoding:
+    if not scan.has_text:
+        raise CorpusError("the file is empty; add article text or remove the file.", path=path)
+    return decoding
+
+
+def _read_text_file(path: Path, encoding: str, name: str) -> tuple[str, str | None]:
+    """The file's text (decoded by :func:`_file_decoding`) and the warning to give, if any."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"cannot read the file ({exc.strerror}).", path=path) from exc
+    decoding = _file_decoding(path, encoding, data, name=name)
+    assert decoding.text is not None
+    return decoding.text, decoding.note
+
+
+def _decoded_lines(path: Path, codec: str) -> Iterator[str]:
+    """The file's physical lines (endings kept; ``\\r\\n``, ``\\r``, ``\\n``), read lazily."""
+    try:
+        with path.open(encoding=codec, newline="") as handle:
+            yield from handle
+    except OSError as exc:
+        raise CorpusError(f"cannot read the file ({exc.strerror}).", path=path) from exc
+
+
+def _nul_position(text: str, first_line: int = 1) -> tuple[int, int] | None:
+    """(line, column) of the first NUL character in ``text`` (1-based), or ``None``."""
+    index = text.find("\x00")
+    if index < 0:
+        return None
+    before = text[:index]
+    line = first_line + _count_breaks(before, False)
+    start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return line, index - start + 1
+
+
+def _nul_reason(line: int, column: int) -> str:
+    return (
+        f"a NUL character (U+0000) at line {line}, column {column}: the text is damaged (a "
+        "binary export or a wrong encoding); remove the character or re-export the file."
+    )
+
+
 # --------------------------------------------------------------------------- raw records
 
 
@@ -173,29 +545,17 @@ class _Record:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def _read_text_file(path: Path, encoding: str) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CorpusError(f"cannot read the file ({exc.strerror}).", path=path) from exc
-    if not data.strip():
-        raise CorpusError("the file is empty; add article text or remove the file.", path=path)
-    if b"\x00" in data[:8192]:
-        raise CorpusError(
-            "the file looks binary (it contains NUL bytes), not text; "
-            "export the articles as UTF-8 .txt, .csv or .jsonl.",
-            path=path,
-        )
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CorpusError(
-            f"byte {exc.start} is not valid {encoding} ({exc.reason}); "
-            f"re-save the file as UTF-8 or pass encoding= (for example 'cp1252').",
-            path=path,
-            line=line,
-        ) from exc
+@dataclass
+class _FileRead:
+    """What one file gave: records, skipped rows and warnings about how it was read."""
+
+    records: list[_Record]
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _display_name(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path != root else path.name
 
 
 def _split_blocks(text: str) -> list[tuple[int, str]]:
@@ -203,7 +563,7 @@ def _split_blocks(text: str) -> list[tuple[int, str]]:
     blocks: list[tuple[int, str]] = []
     current: list[str] = []
     start_line = 1
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(_LINE_BREAK.split(text), start=1):
         if line.strip():
             if not current:
                 start_line = lineno
@@ -216,21 +576,23 @@ def _split_blocks(text: str) -> list[tuple[int, str]]:
     return blocks
 
 
-def _text_file_records(
-    path: Path, root: Path, encoding: str, stories_per_file: str
-) -> list[_Record]:
-    text = _read_text_file(path, encoding)
+def _text_file_records(path: Path, root: Path, encoding: str, stories_per_file: str) -> _FileRead:
+    name = _display_name(path, root)
+    text, note = _read_text_file(path, encoding, name)
     text = text.lstrip("\ufeff")
+    nul = _nul_position(text)
+    if nul is not None:
+        raise CorpusError(_nul_reason(*nul), path=path, line=nul[0])
     blocks = _split_blocks(text)
     if not blocks or not any(normalize_text(b) for _, b in blocks):
         raise CorpusError("the file holds no text (only whitespace or markup).", path=path)
-    name = path.relative_to(root).as_posix() if path != root else path.name
     many = stories_per_file == "many" or (
         stories_per_file == "auto" and len(blocks) > 1 and any("\n" in b for _, b in blocks)
     )
+    notes = [] if note is None else [note]
     if many:
-        return [_Record(b, name, line) for line, b in blocks]
-    return [_Record(text.strip("\n"), name, blocks[0][0])]
+        return _FileRead([_Record(b, name, line) for line, b in blocks], notes=notes)
+    return _FileRead([_Record(text.strip("\r\n"), name, blocks[0][0])], notes=notes)
 
 
 def _pick_column(
@@ -266,68 +628,289 @@ def _require_text_column(available: Iterable[str], wanted: str | None, path: Pat
     return column
 
 
+# --------------------------------------------------------------------------- field values
+
+#: Roles of the optional story columns, in the order their problems are reported.
+_META_ROLES = ("title", "date", "outlet", "url", "id")
+#: ``skipped`` reason of a story whose text is empty once normalised (listed after the records).
+NO_TEXT_REASON = "no text after normalisation"
+
+
+def _is_missing(value: object) -> bool:
+    """``None``, NaN, ``pd.NA`` or ``NaT``: a missing cell (not a list or other container)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def _kind(value: object) -> str:
+    """What a value is, in a message: ``"a number"``, ``"a list"``, ``"null"`` …"""
+    if _is_missing(value):
+        return "null"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool | np.bool_):
+        return "a boolean"
+    if isinstance(value, numbers.Number):
+        return "a number"
+    if isinstance(value, list | tuple | np.ndarray):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    """A short rendering of a bad value for a message."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _text_value(value: object, column: str, *, json_values: bool = False) -> tuple[str, str]:
+    """``(text, "")`` for usable article text, else ``("", reason)``.
+
+    The rule: a string with a non-space character. An empty string, or a missing cell of a CSV
+    or DataFrame, is ``"empty text in column 'text'"``; a JSON ``null`` or missing key is
+    ``"… is null or missing"``; any other type is named (``"… is a number (42), expected a
+    string"``).
+    """
+    if isinstance(value, str):
+        return (value, "") if value.strip() else ("", f"empty text in column {column!r}")
+    if _is_missing(value):
+        if json_values:
+            return "", f"text in column {column!r} is null or missing; expected a string"
+        return "", f"empty text in column {column!r}"
+    return "", f"text in column {column!r} is {_kind(value)} ({_shown(value)}), expected a string"
+
+
+def _meta_value(role: str, value: object, column: str) -> tuple[Any, str]:
+    """``(value, "")`` for a usable title/date/outlet/url/id cell, else ``(None, reason)``.
+
+    Missing cells are ``None``. Strings are kept as they are; a blank id is missing (the story
+    gets a generated id). An id may also be a whole number (``7`` or ``7.0`` becomes ``"7"``);
+    a date may also be a date or timestamp. Any other type (a number title, a list, an object, a
+    boolean …) is a reason to skip the record.
+    """
+    if _is_missing(value):
+        return None, ""
+    if isinstance(value, str):
+        if role == "id":
+            return (value, "") if value.strip() else (None, "")
+        return value, ""
+    if role == "id" and isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value)), ""
+    if (
+        role == "id"
+        and isinstance(value, float | np.floating)
+        and math.isfinite(value)
+        and float(value).is_integer()
+    ):
+        return str(int(value)), ""
+    if role == "date" and isinstance(value, datetime.date | np.datetime64):
+        return value, ""
+    expected = "a string or a whole number" if role == "id" else "a string"
+    if role == "date":
+        expected = "a date string such as '2024-01-05'"
+    return None, (
+        f"{role} in column {column!r} is {_kind(value)} ({_shown(value)}), expected {expected}"
+    )
+
+
+def _row_problem(
+    row: dict[str, Any],
+    text_col: str,
+    roles: dict[str, str | None],
+    *,
+    json_values: bool = False,
+) -> tuple[str, dict[str, Any], str]:
+    """``(text, meta, "")`` for a usable record, else ``("", {}, reasons joined by "; ")``."""
+    text, problem = _text_value(row[text_col], text_col, json_values=json_values)
+    problems = [problem] if problem else []
+    meta: dict[str, Any] = {}
+    for role in _META_ROLES:
+        column = roles.get(role)
+        if column is None:
+            continue
+        value, problem = _meta_value(role, row[column], column)
+        if problem:
+            problems.append(problem)
+        meta[role] = value
+    if problems:
+        return "", {}, "; ".join(problems)
+    return text, meta, ""
+
+
+def _table_roles(
+    frame_columns: Iterable[str], path: Path, columns: dict[str, str | None]
+) -> tuple[str, dict[str, str | None]]:
+    available = list(frame_columns)
+    text_col = _require_text_column(available, columns.get("text"), path)
+    roles = {role: _pick_column(available, columns.get(role), role, path) for role in _META_ROLES}
+    return text_col, roles
+
+
 def _table_records(
     frame: pd.DataFrame,
     path: Path,
     root: Path,
     columns: dict[str, str | None],
     line_numbers: list[int],
+    *,
+    json_values: bool = False,
 ) -> tuple[list[_Record], list[dict[str, Any]]]:
-    text_col = _require_text_column(frame.columns, columns.get("text"), path)
-    roles = {
-        role: _pick_column(frame.columns, columns.get(role), role, path)
-        for role in ("title", "date", "outlet", "url", "id")
-    }
-    name = path.relative_to(root).as_posix() if path != root else path.name
+    """Records of a table's rows; rows whose cells break the rules are skipped with the reason.
+
+    See :func:`_text_value` and :func:`_meta_value` for the rules.
+    """
+    text_col, roles = _table_roles(frame.columns, path, columns)
+    name = _display_name(path, root)
+    used = {text_col, *(c for c in roles.values() if c is not None)}
+    extra_cols = [c for c in frame.columns if c not in used and c not in STORY_COLUMNS]
     records: list[_Record] = []
     skipped: list[dict[str, Any]] = []
     for row, line in zip(frame.to_dict("records"), line_numbers, strict=True):
-        value = row[text_col]
-        if not isinstance(value, str) or not value.strip():
-            skipped.append(
-                {
-                    "source_file": name,
-                    "source_line": line,
-                    "reason": f"empty text in column {text_col!r}",
-                }
-            )
+        text, meta, problem = _row_problem(row, text_col, roles, json_values=json_values)
+        if problem:
+            skipped.append({"source_file": name, "source_line": line, "reason": problem})
             continue
-        meta = {role: row[col] for role, col in roles.items() if col is not None}
-        extras = {
-            c: row[c]
-            for c in frame.columns
-            if c != text_col and c not in roles.values() and c not in STORY_COLUMNS
-        }
-        meta["extras"] = extras
-        records.append(_Record(value, name, line, meta))
+        meta["extras"] = {c: row[c] for c in extra_cols}
+        records.append(_Record(text, name, line, meta))
     return records, skipped
 
 
-def _malformed_csv(exc: pd.errors.ParserError, path: Path) -> CorpusError:
-    """The error for a CSV pandas cannot parse, with the line pandas names."""
-    match = re.search(r"line (\d+)", str(exc))
-    return CorpusError(
-        f"malformed CSV ({exc}); check quoting around that line.",
-        path=path,
-        line=int(match.group(1)) if match else None,
-    )
+# --------------------------------------------------------------------------- CSV
+
+
+@dataclass(frozen=True)
+class _CsvRecord:
+    """One CSV record: the physical line where it starts, its fields and its raw text."""
+
+    line: int
+    fields: list[str]
+    raw: str
+
+
+def _csv_records_of(lines: Iterable[str], path: Path) -> Iterator[_CsvRecord]:
+    """The non-blank records of CSV text given as physical lines (endings kept).
+
+    Quoted fields may span lines; each record's ``line`` counts those lines, so it is the line
+    an editor shows. Parsing follows the csv module's default dialect (RFC 4180 quoting, as
+    pandas reads it). A quote that is never closed is a CorpusError naming the line it opens on.
+    """
+    raw: list[str] = []
+
+    def feed() -> Iterator[str]:
+        for line in lines:
+            raw.append(line)
+            yield line
+
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, _MAX_CSV_FIELD))
+    try:
+        reader = csv.reader(feed())
+        start = 1
+        last: _CsvRecord | None = None
+        for fields in reader:
+            record = _CsvRecord(start, fields, "".join(raw))
+            raw.clear()
+            start = reader.line_num + 1
+            if record.raw.strip():
+                if last is not None:
+                    yield last
+                last = record
+        if last is not None:
+            _check_closed(last, path)
+            yield last
+    except csv.Error as exc:
+        raise CorpusError(
+            f"malformed CSV in the record starting on line {start} ({exc}); check the quoting "
+            "of that record.",
+            path=path,
+            line=start,
+        ) from exc
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _check_closed(record: _CsvRecord, path: Path) -> None:
+    """The last record must not end inside a quoted field (it would swallow the file's end)."""
+    try:
+        list(csv.reader(io.StringIO(record.raw, newline=""), strict=True))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise CorpusError(
+                "a quoted field opened in the record starting on this line is never closed, so "
+                'the rest of the file would be one field; close the quote (") or remove it.',
+                path=path,
+                line=record.line,
+            ) from exc
+
+
+def _csv_header(record: _CsvRecord | None, path: Path) -> list[str]:
+    """Column names of the header record (repeated names get ``.1``, ``.2``; blank ones
+    ``Unnamed: <i>``, as pandas names them)."""
+    if record is None:
+        raise CorpusError("the CSV is empty (no header).", path=path)
+    nul = _nul_position(record.raw, record.line)
+    if nul is not None:
+        raise CorpusError(_nul_reason(*nul), path=path, line=nul[0])
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, field_name in enumerate(record.fields):
+        name = field_name if field_name != "" else f"Unnamed: {i}"
+        base, k = name, 1
+        while name in seen:
+            name = f"{base}.{k}"
+            k += 1
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def _csv_row_problem(record: _CsvRecord, n_columns: int) -> str:
+    """Why a CSV record cannot be used ("" if it can): a NUL character, or a ragged row."""
+    nul = _nul_position(record.raw, record.line)
+    if nul is not None:
+        return _nul_reason(*nul)
+    if len(record.fields) != n_columns:
+        return (
+            f"the row has {len(record.fields)} fields but the header has {n_columns}: an "
+            "unquoted comma (or a missing one) would shift its values into the wrong columns; "
+            'quote fields that hold commas ("like, this") and load the file again.'
+        )
+    return ""
 
 
 def _csv_records(
     path: Path, root: Path, encoding: str, columns: dict[str, str | None]
-) -> tuple[list[_Record], list[dict[str, Any]]]:
-    text = _read_text_file(path, encoding)
-    import io
-
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        raise _malformed_csv(exc, path) from exc
-    if frame.empty:
+) -> _FileRead:
+    name = _display_name(path, root)
+    text, note = _read_text_file(path, encoding, name)
+    records = _csv_records_of(io.StringIO(text, newline=""), path)
+    header = _csv_header(next(records, None), path)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    bad: list[dict[str, Any]] = []
+    for record in records:
+        problem = _csv_row_problem(record, len(header))
+        if problem:
+            bad.append({"source_file": name, "source_line": record.line, "reason": problem})
+            continue
+        rows.append(record.fields)
+        lines.append(record.line)
+    if not rows and not bad:
         raise CorpusError("the CSV has a header but no rows.", path=path)
-    frame = frame.replace("", None)
-    # record number: header is record 1, the first article record 2
-    return _table_records(frame, path, root, columns, list(range(2, len(frame) + 2)))
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame = frame.map(lambda v: None if v == "" else v)
+    good, skipped = _table_records(frame, path, root, columns, lines)
+    skipped = sorted(bad + skipped, key=lambda s: s["source_line"])
+    return _FileRead(good, skipped, [] if note is None else [note])
+
+
+# --------------------------------------------------------------------------- JSON Lines
 
 
 def _parse_json_line(line: str, path: Path, lineno: int) -> dict[str, Any]:
@@ -348,27 +931,51 @@ def _parse_json_line(line: str, path: Path, lineno: int) -> dict[str, Any]:
     return obj
 
 
-def _jsonl_records(
-    path: Path, root: Path, encoding: str, columns: dict[str, str | None]
-) -> tuple[list[_Record], list[dict[str, Any]]]:
-    text = _read_text_file(path, encoding)
-    rows: list[dict[str, Any]] = []
-    lines: list[int] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+def _jsonl_objects_of(
+    lines: Iterable[str], path: Path
+) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
+    """``(line, object, "")`` per non-blank JSON line, or ``(line, None, reason)`` for a line
+    holding a NUL character. Lines end at ``\\n``, ``\\r\\n`` or ``\\r`` only (a JSON string may
+    hold U+2028). Malformed JSON is a CorpusError naming the line and column."""
+    for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        rows.append(_parse_json_line(line, path, lineno))
+        nul = _nul_position(line, lineno)
+        if nul is not None:
+            yield lineno, None, _nul_reason(*nul)
+            continue
+        yield lineno, _parse_json_line(line, path, lineno), ""
+
+
+def _jsonl_records(
+    path: Path, root: Path, encoding: str, columns: dict[str, str | None]
+) -> _FileRead:
+    name = _display_name(path, root)
+    text, note = _read_text_file(path, encoding, name)
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    bad: list[dict[str, Any]] = []
+    for lineno, obj, problem in _jsonl_objects_of(io.StringIO(text, newline=""), path):
+        if obj is None:
+            bad.append({"source_file": name, "source_line": lineno, "reason": problem})
+            continue
+        rows.append(obj)
         lines.append(lineno)
-    frame = pd.DataFrame(rows)
-    return _table_records(frame, path, root, columns, lines)
+    notes = [] if note is None else [note]
+    if not rows:  # every line held a NUL character (blank files are refused as empty)
+        return _FileRead([], bad, notes)
+    frame = pd.DataFrame(rows, dtype=object)
+    good, skipped = _table_records(frame, path, root, columns, lines, json_values=True)
+    skipped = sorted(bad + skipped, key=lambda s: s["source_line"])
+    return _FileRead(good, skipped, notes)
 
 
 def _file_records(
     path: Path, root: Path, encoding: str, stories_per_file: str, columns: dict[str, str | None]
-) -> tuple[list[_Record], list[dict[str, Any]]]:
+) -> _FileRead:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return _text_file_records(path, root, encoding, stories_per_file), []
+        return _text_file_records(path, root, encoding, stories_per_file)
     if suffix == ".csv":
         return _csv_records(path, root, encoding, columns)
     if suffix in (".jsonl", ".ndjson"):
@@ -450,13 +1057,14 @@ def _build(
                 {
                     "source_file": rec.source_file,
                     "source_line": rec.source_line,
-                    "reason": "no text after normalisation",
+                    "reason": NO_TEXT_REASON,
                 }
             )
             continue
         meta = rec.meta
-        base_id = meta.get("id")
-        base_id = str(base_id) if base_id not in (None, "") else _slug(body)
+        base_id = meta.get("id")  # a non-blank string, or None (see _meta_value)
+        if not isinstance(base_id, str) or not base_id.strip():
+            base_id = _slug(body)
         story_id = base_id
         k = 2
         while story_id in used_ids:
@@ -595,7 +1203,10 @@ def load_corpus(
             ``id``); a column that is named but missing is an error.
         stories_per_file: how to read a text file: ``"auto"`` (blank lines separate stories when
             the file also has single-newline paragraphs, as in the seeds), ``"one"`` or ``"many"``.
-        encoding: text encoding of the input files.
+        encoding: the encoding the input files are expected in (a Python codec name). A byte
+            order mark overrides it; a file it cannot read is read in the encoding
+            charset-normalizer detects, with a :class:`CorpusWarning` (see the module docstring).
+            Part of the corpus cache key, like ``stories_per_file``.
         strict: raise on the first bad file or record instead of skipping it with a warning.
         segmenter: sentence segmentation method (see :mod:`analysis.segment`).
         cache: ``True`` (default) reads and writes sentence spans in the on-disk cache
@@ -607,9 +1218,15 @@ def load_corpus(
         A :class:`Corpus` (see its attributes for every column).
 
     Raises:
-        CorpusError: missing path, empty or binary file, undecodable bytes, a table without the
-            text column, a malformed JSON line, or nothing loadable at all.
-        ParameterError: an unknown ``stories_per_file`` value.
+        CorpusError: missing path, empty or binary file, undecodable bytes, a NUL character in a
+            text file, a table without the text column, malformed CSV quoting, a malformed JSON
+            line, nothing loadable at all; with ``strict=True`` also the first bad record (a
+            ragged CSV row, a NUL character, a cell of the wrong type, empty text).
+        ParameterError: an unknown ``stories_per_file`` value or ``encoding``.
+
+    Warns:
+        CorpusWarning: for each skipped file or record, and for each file read in another
+            encoding than ``encoding``.
 
     >>> corpus = load_corpus()
     >>> corpus.stories["dateline"].tolist()
@@ -619,6 +1236,7 @@ def load_corpus(
         raise ParameterError(
             f"stories_per_file must be 'auto', 'one' or 'many', got {stories_per_file!r}"
         )
+    _codec(encoding)
     source = "seeds" if path is None else str(path)
     root = config.SEEDS_DIR if path is None else Path(path).expanduser()
     if not root.exists():
@@ -650,33 +1268,64 @@ def load_corpus(
         return cached
     records: list[_Record] = []
     skipped: list[dict[str, Any]] = []
+    notes: list[str] = []
     for file in files:
         try:
-            recs, skips = _file_records(file, root, encoding, stories_per_file, columns)
+            read = _file_records(file, root, encoding, stories_per_file, columns)
         except CorpusError as exc:
             if strict or root.is_file():
                 raise
-            name = file.relative_to(root).as_posix()
-            skipped.append({"source_file": name, "source_line": exc.line, "reason": str(exc)})
-            warnings.warn(f"skipped {exc}", CorpusWarning, stacklevel=2)
+            skip = {
+                "source_file": _display_name(file, root),
+                "source_line": exc.line,
+                "reason": _reason(exc),
+            }
+            skipped.append(skip)
+            warnings.warn(_skip_message(skip), CorpusWarning, stacklevel=2)
             continue
-        if skips and strict:
-            first = skips[0]
+        for note in read.notes:
+            warnings.warn(note, CorpusWarning, stacklevel=2)
+        if read.skipped and strict:
+            first = read.skipped[0]
             raise CorpusError(first["reason"], path=file, line=first["source_line"])
-        records.extend(recs)
-        skipped.extend(skips)
+        for skip in read.skipped:
+            warnings.warn(_skip_message(skip), CorpusWarning, stacklevel=2)
+        records.extend(read.records)
+        skipped.extend(read.skipped)
+        notes.extend(read.notes)
     if not records:
         reasons = "; ".join(s["reason"] for s in skipped[:3])
         raise CorpusError(f"no stories could be loaded ({reasons}).", path=root)
     corpus = _build(
         records, skipped, segmenter, source, cache=cache, workers=workers, progress=progress
     )
-    _store_corpus(corpus, files, root, options, cache)
+    _store_corpus(corpus, files, root, options, cache, notes)
     return corpus
 
 
+def _reason(exc: CorpusError) -> str:
+    """A CorpusError's message without the ``path:line: `` prefix (the skipped table has both
+    columns, and a path in it would differ from machine to machine)."""
+    text = str(exc)
+    if exc.path is None:
+        return text
+    rest = text.removeprefix(exc.path + (f":{exc.line}" if exc.line is not None else ""))
+    if rest.startswith(": "):
+        return rest[2:]
+    if exc.column is not None and rest.startswith(" (column "):
+        return rest[2:].replace("): ", ": ", 1)
+    return text
+
+
+def _skip_message(skip: dict[str, Any]) -> str:
+    """The warning for one ``skipped`` row: ``"skipped <file>:<line>: <reason>"``."""
+    line = skip.get("source_line")
+    where = skip["source_file"] + ("" if line is None or pd.isna(line) else f":{int(line)}")
+    return f"skipped {where}: {skip['reason']}"
+
+
 #: Bump when loading or normalisation can change a loaded corpus (part of the corpus cache key).
-LOADER_VERSION = "corpus-1"
+LOADER_VERSION = "corpus-2"
 _OBJECT_COLUMNS = ("dateline", "outlet", "url", "duplicate_of")
 
 
@@ -686,9 +1335,11 @@ def _corpus_key(files: list[Path], root: Path, options: dict[str, Any]) -> str:
 
     from analysis.pipeline import SEGMENT_VERSION, _pysbd_version
 
+    detector = _package_version("charset-normalizer")  # it decides undeclared encodings
     digest = hashlib.sha256(
         json.dumps(
-            [LOADER_VERSION, SEGMENT_VERSION, _pysbd_version(), options], sort_keys=True
+            [LOADER_VERSION, SEGMENT_VERSION, _pysbd_version(), detector, options],
+            sort_keys=True,
         ).encode()
     )
     for file in files:
@@ -696,6 +1347,15 @@ def _corpus_key(files: list[Path], root: Path, options: dict[str, Any]) -> str:
         digest.update(name.encode() + b"\0")
         digest.update(file.read_bytes())
     return digest.hexdigest()
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def _restore_types(stories: pd.DataFrame) -> pd.DataFrame:
@@ -706,6 +1366,11 @@ def _restore_types(stories: pd.DataFrame) -> pd.DataFrame:
             dtype=object,
         )
     return stories
+
+
+#: Cached parts a corpus needs; ``skipped`` and ``notes`` are stored only when not empty (the
+#: cache names packs by their bytes, and empty tables of different corpora have the same bytes).
+_REQUIRED_PARTS = ("stories", "sentences")
 
 
 def _cached_corpus(
@@ -723,9 +1388,9 @@ def _cached_corpus(
     except OSError:
         return None
     parts = {}
-    for part in ("stories", "sentences", "skipped"):
+    for part in ("stories", "sentences", "skipped", "notes"):
         frame, missing = store.load(f"corpus-{part}", LOADER_VERSION, [key])
-        if missing:
+        if missing and part in _REQUIRED_PARTS:
             return None
         parts[part] = (
             frame.drop(columns=KEY_COLUMN) if frame is not None else pd.DataFrame()
@@ -734,8 +1399,10 @@ def _cached_corpus(
     if skipped.empty:
         skipped = pd.DataFrame(columns=["source_file", "source_line", "reason"])
     skipped = skipped.astype({"source_line": "Int64"})
-    for reason in skipped.get("reason", []):
-        warnings.warn(f"skipped {reason}", CorpusWarning, stacklevel=3)
+    for note in parts["notes"].get("message", []):  # the same warnings as the first load
+        warnings.warn(str(note), CorpusWarning, stacklevel=3)
+    for skip in skipped.to_dict("records"):
+        warnings.warn(_skip_message(skip), CorpusWarning, stacklevel=3)
     return Corpus(
         stories=_restore_types(parts["stories"]),
         sentences=parts["sentences"],
@@ -745,7 +1412,12 @@ def _cached_corpus(
 
 
 def _store_corpus(
-    corpus: Corpus, files: list[Path], root: Path, options: dict[str, Any], cache: Any
+    corpus: Corpus,
+    files: list[Path],
+    root: Path,
+    options: dict[str, Any],
+    cache: Any,
+    notes: list[str],
 ) -> None:
     from analysis.cache import KEY_COLUMN
     from analysis.pipeline import resolve_cache
@@ -754,12 +1426,14 @@ def _store_corpus(
     if not store.enabled:
         return
     key = _corpus_key(files, root, options)
-    skipped = corpus.skipped
-    for part, frame in (
-        ("stories", corpus.stories),
+    for part, frame in (  # stories last: once they are stored, every other part is too
+        ("notes", pd.DataFrame({"message": pd.Series(notes, dtype=object)})),
+        ("skipped", corpus.skipped),
         ("sentences", corpus.sentences),
-        ("skipped", skipped),
+        ("stories", corpus.stories),
     ):
+        if frame.empty and part not in _REQUIRED_PARTS:
+            continue  # an empty part is known from the stories being there
         store.store(
             f"corpus-{part}", LOADER_VERSION, frame.assign(**{KEY_COLUMN: key}), keys=[key]
         )
@@ -783,7 +1457,10 @@ def from_dataframe(
     """Build a corpus from an in-memory table of articles (same columns rules as a CSV).
 
     Used by the Dask engine on each Parquet partition; ``name`` stands in for the file name in
-    ``source_file`` and error messages. Rows with empty text are skipped and listed.
+    ``source_file`` and error messages, and ``source_line`` is the 1-based row number. Rows are
+    checked by the loader's cell rules (see :func:`load_corpus`): a row without usable text, or
+    with a title/date/outlet/url/id of the wrong type, is skipped and listed in ``skipped``
+    (missing cells, ``None`` or NaN, are empty).
 
     >>> frame = pd.DataFrame({"text": ["One. Two.", "Three."], "source": ["A", "B"]})
     >>> from_dataframe(frame, cache=False).stories["outlet"].tolist()
@@ -874,8 +1551,22 @@ def sentence_length_summary(corpus: Corpus, *, group: str = "story_id") -> pd.Da
     return stats.round({"mean_words": 1, "median_words": 1})
 
 
+#: Skipped inputs listed by :func:`describe_corpus` (the rest are counted).
+DESCRIBED_SKIPS = 5
+
+
 def describe_corpus(corpus: Corpus) -> str:
-    """A plain-language Markdown summary of the corpus, generated from its tables."""
+    """A plain-language Markdown summary of the corpus, generated from its tables.
+
+    Every value taken from the corpus (story ids, datelines, file names, skip reasons) passes
+    through :func:`analysis.safe.escape_markdown`, so a hostile input file cannot put a link,
+    markup or raw HTML into a report; values are shown as plain text, not code spans (a code span
+    cannot escape a backtick).
+
+    >>> text = describe_corpus(load_corpus())
+    >>> text.startswith("**4 stories**"), "`" in text
+    (True, False)
+    """
     stories = corpus.stories
     n = len(stories)
     truncated = stories.loc[stories["is_truncated"], "story_id"].tolist()
@@ -886,7 +1577,7 @@ def describe_corpus(corpus: Corpus) -> str:
         f"(median {lengths.median():,.0f})."
     ]
     if truncated:
-        shown = ", ".join(f"`{s}`" for s in truncated[:5])
+        shown = ", ".join(escape_markdown(s) for s in truncated[:5])
         more = f" and {len(truncated) - 5:,} more" if len(truncated) > 5 else ""
         parts.append(
             f"**{len(truncated):,} of {n:,} stories stop mid-sentence** (cut-off leads: "
@@ -895,16 +1586,29 @@ def describe_corpus(corpus: Corpus) -> str:
         )
     datelines = stories["dateline"].dropna()
     if len(datelines):
+        places = ", ".join(escape_markdown(d) for d in sorted(set(datelines))[:6])
         parts.append(
-            f"{len(datelines):,} stories open with a dateline "
-            f"({', '.join(sorted(set(datelines))[:6])}); it is kept as a column and removed from "
-            "the analysed text."
+            f"{len(datelines):,} stories open with a dateline ({places}); it is kept as a column "
+            "and removed from the analysed text."
         )
     duplicates = int(stories["duplicate_of"].notna().sum())
     if duplicates:
         parts.append(f"{duplicates:,} stories repeat an earlier story's text (`duplicate_of`).")
-    if len(corpus.skipped):
-        parts.append(f"{len(corpus.skipped):,} inputs were skipped (see the skipped table).")
+    skipped = corpus.skipped
+    if len(skipped):
+        listed = []
+        for row in skipped.head(DESCRIBED_SKIPS).to_dict("records"):
+            line = row.get("source_line")
+            where = escape_markdown(row.get("source_file"))
+            if line is not None and not pd.isna(line):
+                where += f" line {int(line)}"
+            listed.append(f"{where}: {escape_markdown(row.get('reason'))}")
+        more = len(skipped) - len(listed)
+        parts.append(
+            f"{len(skipped):,} inputs were skipped (see the skipped table): "
+            + "; ".join(listed)
+            + (f"; and {more:,} more." if more > 0 else ".")
+        )
     return "\n\n".join(parts)
 
 
@@ -990,14 +1694,21 @@ def open_corpus(
     filters: dict[str, Any] | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    stories_per_file: Literal["auto", "one", "many"] = "auto",
+    encoding: str = "utf-8",
     **load_options: Any,
 ) -> Corpus:
     """Load a corpus and select stories: what every notebook calls with its parameters.
 
-    ``load_corpus(path, **load_options)`` then :func:`select_stories`.
+    ``load_corpus(path, stories_per_file=..., encoding=..., **load_options)`` then
+    :func:`select_stories`. ``stories_per_file`` and ``encoding`` are named here so a report
+    runner passes the same reading options to the analysis pass and to every notebook; both are
+    part of the corpus cache key (see :func:`load_corpus`).
 
     >>> open_corpus().stories.columns[-3:].tolist()
     ['month', 'quarter', 'year']
     """
-    corpus = load_corpus(path, **load_options)
+    corpus = load_corpus(
+        path, stories_per_file=stories_per_file, encoding=encoding, **load_options
+    )
     return select_stories(corpus, filters=filters, date_from=date_from, date_to=date_to)

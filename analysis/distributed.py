@@ -16,9 +16,10 @@ The analysis pass (:func:`analyze_dask`)
     tables in partition order and concatenates them. Every result of the pass is computed story by
     story, so the concatenation equals the local engine on the whole dataset; what is *not* per
     story is made global on the client: ``source_line`` (the rows of earlier partitions are
-    added), ``duplicate_of`` (recomputed over all stories), the order of ``skipped`` (empty cells
-    first, as the loader lists them), term counts of a text found in several partitions (kept
-    once), and ids (checked present and unique over the dataset before anything runs). **Not
+    added), ``duplicate_of`` (recomputed over all stories), the order of ``skipped`` (records
+    the loader cannot use first, then texts empty after normalisation, as the loader lists
+    them), term counts of a text found in several partitions (kept once), and ids (checked
+    present and unique over the dataset before anything runs). **Not
     streaming**: the tables of the result (every sentence's scores, every frame hit) are gathered
     into the client's memory, like the local engine's; what the cluster spreads is the compute,
     not the result.
@@ -68,6 +69,7 @@ import json
 import math
 import sys
 import tempfile
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -81,10 +83,20 @@ import pyarrow.parquet as pq
 import scipy.sparse as sp
 
 from analysis.corpus import (
-    _malformed_csv,
-    _parse_json_line,
+    NO_TEXT_REASON,
+    CorpusWarning,
+    _csv_header,
+    _csv_records_of,
+    _csv_row_problem,
+    _decoded_lines,
+    _file_decoding,
+    _jsonl_objects_of,
+    _meta_value,
     _pick_column,
     _require_text_column,
+    _table_records,
+    _table_roles,
+    _text_value,
 )
 from analysis.errors import CorpusError, ParameterError
 
@@ -142,47 +154,53 @@ def _show_progress(progress: bool | None, n_items: int) -> bool:
 
 
 def _has_text(value: object) -> bool:
-    """The loader's rule for a usable text cell (see ``analysis.corpus``)."""
-    return isinstance(value, str) and bool(value.strip())
+    """The loader's rule for a usable text cell (:func:`analysis.corpus._text_value`)."""
+    return not _text_value(value, "text")[1]
 
 
 # --------------------------------------------------------------------------- writing Parquet
+#
+# The source file is read by the loader's own functions (analysis.corpus): the same decoding
+# rule (byte order marks, detection with charset-normalizer, binary files refused), the same CSV
+# records (physical line numbers, ragged rows and NUL characters caught) and the same JSON Lines
+# parsing and cell-type rules. The loader skips a bad record (or raises with strict=True);
+# write_parquet_corpus is strict: it raises, naming the file and line, and never writes a row
+# with shifted columns.
 
 
-def _csv_chunks(path: Path, rows: int, encoding: str) -> Iterator[pd.DataFrame]:
-    """CSV records in chunks, read as the loader reads them (all text; empty cells -> None)."""
-    try:
-        reader = pd.read_csv(
-            path, chunksize=rows, dtype=str, keep_default_na=False, encoding=encoding
-        )
-        with reader:
-            for chunk in reader:
-                yield chunk.replace("", None)
-    except pd.errors.EmptyDataError as exc:
-        raise CorpusError("the CSV is empty (no header).", path=path) from exc
-    except pd.errors.ParserError as exc:
-        raise _malformed_csv(exc, path) from exc
-    except UnicodeDecodeError as exc:
-        raise _undecodable(exc, path, encoding) from exc
-
-
-def _undecodable(exc: UnicodeDecodeError, path: Path, encoding: str) -> CorpusError:
+def _bad_row(reason: str, path: Path, line: int) -> CorpusError:
     return CorpusError(
-        f"the file is not valid {encoding} ({exc.reason}); re-save it as UTF-8 or pass encoding=.",
+        f"{reason} (write_parquet_corpus keeps every row, so fix this one and write again)",
         path=path,
+        line=line,
     )
 
 
-def _jsonl_objects(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        with path.open(encoding=encoding) as handle:
-            for lineno, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                obj = _parse_json_line(line, path, lineno)
-                yield lineno, obj
-    except UnicodeDecodeError as exc:
-        raise _undecodable(exc, path, encoding) from exc
+def _csv_chunks(path: Path, rows: int, codec: str) -> Iterator[tuple[pd.DataFrame, list[int]]]:
+    """CSV records in chunks with their lines, read as the loader reads them (all text; empty
+    cells -> None)."""
+    records = _csv_records_of(_decoded_lines(path, codec), path)
+    header = _csv_header(next(records, None), path)
+    batch: list[list[str | None]] = []
+    lines: list[int] = []
+    for record in records:
+        problem = _csv_row_problem(record, len(header))
+        if problem:
+            raise _bad_row(problem, path, record.line)
+        batch.append([None if v == "" else v for v in record.fields])
+        lines.append(record.line)
+        if len(batch) == rows:
+            yield pd.DataFrame(batch, columns=header, dtype=object), lines
+            batch, lines = [], []
+    if batch:
+        yield pd.DataFrame(batch, columns=header, dtype=object), lines
+
+
+def _jsonl_objects(path: Path, codec: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    for lineno, obj, problem in _jsonl_objects_of(_decoded_lines(path, codec), path):
+        if obj is None:
+            raise _bad_row(problem, path, lineno)
+        yield lineno, obj
 
 
 def _json_kind(value: object) -> str:
@@ -199,12 +217,39 @@ def _json_kind(value: object) -> str:
     return "json"
 
 
-def _jsonl_schema(path: Path, encoding: str) -> dict[str, pa.DataType]:
-    """One Arrow type per key over the whole file (first pass), so every partition agrees."""
+def _jsonl_schema(
+    path: Path, codec: str, text_column: str | None, id_column: str | None
+) -> dict[str, pa.DataType]:
+    """One Arrow type per key over the whole file (first pass), so every partition agrees.
+
+    The first pass also applies the loader's cell rules to the story columns (text, title,
+    date, outlet, url, id: :func:`analysis.corpus._text_value` and ``_meta_value``), so a
+    number where text is expected is an error naming its line, not a text ``"42"``.
+    """
     kinds: dict[str, set[str]] = {}
-    for _line, obj in _jsonl_objects(path, encoding):
+    first: dict[str, dict[str, tuple[int, object]]] = {}  # key -> rule -> first bad cell
+    for line, obj in _jsonl_objects(path, codec):
         for key, value in obj.items():
-            kinds.setdefault(str(key), set()).add(_json_kind(value))
+            key = str(key)
+            kinds.setdefault(key, set()).add(_json_kind(value))
+            bad = first.setdefault(key, {})
+            if value is not None and not isinstance(value, str):
+                bad.setdefault("string", (line, value))
+                if _meta_value("id", value, key)[1]:
+                    bad.setdefault("id", (line, value))
+    columns = list(kinds)
+    text_col, roles = _table_roles(columns, path, {"text": text_column, "id": id_column})
+    checks = [("text", text_col), *((r, c) for r, c in roles.items() if c is not None)]
+    for role, column in checks:
+        rule = "id" if role == "id" else "string"
+        if rule not in first.get(column, {}):
+            continue
+        line, value = first[column][rule]
+        if role == "text":
+            reason = _text_value(value, column, json_values=True)[1]
+        else:
+            reason = _meta_value(role, value, column)[1]
+        raise _bad_row(reason, path, line)
     schema: dict[str, pa.DataType] = {}
     for key, seen in kinds.items():
         seen = seen - {"null"}
@@ -220,21 +265,30 @@ def _jsonl_schema(path: Path, encoding: str) -> dict[str, pa.DataType]:
 
 
 def _jsonl_chunks(
-    path: Path, rows: int, encoding: str, schema: Mapping[str, pa.DataType]
-) -> Iterator[pd.DataFrame]:
-    def cell(value: object, kind: pa.DataType) -> object:
-        if value is None or kind != pa.string() or isinstance(value, str):
+    path: Path,
+    rows: int,
+    codec: str,
+    schema: Mapping[str, pa.DataType],
+    id_key: str | None = None,
+) -> Iterator[tuple[pd.DataFrame, list[int]]]:
+    """JSON records in chunks with their lines; ``id_key``'s values are left as they are (the
+    loader's id rule turns them into text later)."""
+
+    def cell(value: object, kind: pa.DataType, key: str) -> object:
+        if value is None or kind != pa.string() or isinstance(value, str) or key == id_key:
             return value
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
     batch: list[dict[str, Any]] = []
-    for _line, obj in _jsonl_objects(path, encoding):
-        batch.append({k: cell(obj.get(k), t) for k, t in schema.items()})
+    lines: list[int] = []
+    for line, obj in _jsonl_objects(path, codec):
+        batch.append({k: cell(obj.get(k), t, k) for k, t in schema.items()})
+        lines.append(line)
         if len(batch) == rows:
-            yield pd.DataFrame(batch, columns=list(schema))
-            batch = []
+            yield pd.DataFrame(batch, columns=list(schema)), lines
+            batch, lines = [], []
     if batch:
-        yield pd.DataFrame(batch, columns=list(schema))
+        yield pd.DataFrame(batch, columns=list(schema)), lines
 
 
 def write_parquet_corpus(
@@ -258,7 +312,16 @@ def write_parquet_corpus(
     one Arrow type per key over the file (nested values are stored as JSON text; the file is
     read twice, for the types and then the rows). The same input
     gives byte-identical files. Memory: one chunk, plus the set of ids seen (to check they are
-    unique).
+    unique); a file that is not valid ``encoding`` is read whole once to detect its encoding.
+
+    The file is read by the loader's functions and rules (see :mod:`analysis.corpus`): a byte
+    order mark decides the encoding, an undecodable file is read in the encoding
+    charset-normalizer detects (with a :class:`~analysis.corpus.CorpusWarning`), binary files are
+    refused; lines are physical lines. Where the loader would skip a record, this function
+    raises, naming the line: a CSV row with more or fewer fields than the header, a NUL
+    character, or a JSON story cell of the wrong type (text, title, date, outlet or url that is
+    not a string, an id that is not a string or a whole number). Whole-number ids become their
+    digits (``7`` -> ``"7"``), as in the loader.
 
     Args:
         source: a ``.csv``, ``.jsonl`` or ``.ndjson`` file.
@@ -267,15 +330,16 @@ def write_parquet_corpus(
         text_column: the column holding article text (checked to exist); ``None`` tries
             ``text``/``body``/``content``/``article``.
         id_column: the input's story id column; ``None`` tries ``id``/``story_id``/``article_id``.
-        encoding: text encoding of the input.
+        encoding: the encoding the input is expected in (see :func:`analysis.corpus.load_corpus`).
         overwrite: replace ``part-*.parquet`` files already in ``out_dir`` (else an error).
 
     Returns:
         ``out_dir`` as a :class:`~pathlib.Path`.
 
     Raises:
-        CorpusError: missing or unsupported file, malformed CSV/JSON, no text column, an empty
-            input, or a missing or repeated id (naming the file and record).
+        CorpusError: missing, unsupported, binary or undecodable file, malformed CSV/JSON, a
+            ragged CSV row, a NUL character, a JSON cell of the wrong type, no text column, an
+            empty input, or a missing or repeated id (naming the file and line).
         ParameterError: bad ``rows_per_partition``, existing partitions without ``overwrite``,
             or an ``id`` column that is not the chosen id column.
 
@@ -294,19 +358,22 @@ def write_parquet_corpus(
     if not source.is_file():
         raise CorpusError("no such file; pass a .csv or .jsonl corpus file.", path=source)
     suffix = source.suffix.lower()
-    column_types: dict[str, pa.DataType] = {}  # CSV cells are all text
-    if suffix == ".csv":
-        chunks = _csv_chunks(source, rows_per_partition, encoding)
-        first_line = 2  # CSV record number of the first article (the header is record 1)
-    elif suffix in (".jsonl", ".ndjson"):
-        column_types = _jsonl_schema(source, encoding)
-        chunks = _jsonl_chunks(source, rows_per_partition, encoding, column_types)
-        first_line = 1
-    else:
+    if suffix not in (".csv", ".jsonl", ".ndjson"):
         raise CorpusError(
             f"unsupported file type {suffix!r} for a Parquet dataset; use .csv or .jsonl.",
             path=source,
         )
+    decoding = _file_decoding(source, encoding)
+    if decoding.note is not None:
+        warnings.warn(decoding.note, CorpusWarning, stacklevel=2)
+    column_types: dict[str, pa.DataType] = {}  # CSV cells are all text
+    chunks: Iterator[tuple[pd.DataFrame, list[int]]]
+    if suffix == ".csv":
+        chunks = _csv_chunks(source, rows_per_partition, decoding.codec)
+    else:
+        column_types = _jsonl_schema(source, decoding.codec, text_column, id_column)
+        id_key = _pick_column(list(column_types), id_column, "id", source)
+        chunks = _jsonl_chunks(source, rows_per_partition, decoding.codec, column_types, id_key)
     existing = sorted(out.glob("part-*.parquet")) if out.is_dir() else []
     if existing and not overwrite:
         raise ParameterError(
@@ -320,7 +387,7 @@ def write_parquet_corpus(
     schema: pa.Schema | None = None
     id_source: str | None = None
     n_rows = 0
-    for part, chunk in enumerate(chunks):
+    for part, (chunk, lines) in enumerate(chunks):
         if schema is None:
             columns = [str(c) for c in chunk.columns]
             _require_text_column(columns, text_column, source)
@@ -336,16 +403,11 @@ def write_parquet_corpus(
             ids = [f"row-{n}" for n in numbers]
             frame.insert(0, ID_COLUMN, ids)
         else:
-            ids = [
-                ""
-                if value is None or (isinstance(value, float) and math.isnan(value))
-                else str(value)
-                for value in frame[id_source]
-            ]
+            # the loader's id rule: a string, or a whole number as its digits; blank is missing
+            ids = [_meta_value("id", value, id_source)[0] or "" for value in frame[id_source]]
             frame[id_source] = ids
             frame = frame.rename(columns={id_source: ID_COLUMN})
-        for story_id, n in zip(ids, numbers, strict=True):
-            line = int(n) + first_line - 1
+        for story_id, line in zip(ids, lines, strict=True):
             if not story_id.strip():
                 raise CorpusError(
                     f"the id is missing; every article needs an id in {id_source!r} (or drop the "
@@ -356,7 +418,7 @@ def write_parquet_corpus(
                 )
             if story_id in seen:
                 raise CorpusError(
-                    f"the id {story_id!r} repeats the id of record {seen[story_id]}; ids must be "
+                    f"the id {story_id!r} repeats the id on line {seen[story_id]}; ids must be "
                     "unique to partition a corpus.",
                     path=source,
                     line=line,
@@ -592,16 +654,12 @@ def _analyze_partition(
     from analysis.pipeline import analyze
 
     frame = _read_partition(Path(file))
-    has_text = [_has_text(v) for v in frame[text_column]] if len(frame) else []
-    if not any(has_text):
-        skipped = pd.DataFrame(
-            {
-                "source_file": name,
-                "source_line": np.arange(1, len(frame) + 1, dtype=np.int64) + row_offset,
-                "reason": f"empty text in column {text_column!r}",
-            }
-        )
-        return {"skipped": skipped}
+    columns = {"text": text_column, "id": ID_COLUMN}
+    lines = list(range(1 + row_offset, len(frame) + 1 + row_offset))
+    records, skips = _table_records(frame, Path(name), Path(name), columns, lines)
+    if not records:  # the loader's reasons, without building an empty corpus
+        skipped = pd.DataFrame(skips, columns=["source_file", "source_line", "reason"])
+        return {"skipped": skipped.astype({"source_line": np.int64})}
     corpus = from_dataframe(
         frame,
         text_column=text_column,
@@ -751,10 +809,10 @@ def analyze_dask(
     if not analysed:
         reasons = "; ".join(dict.fromkeys(skipped["reason"].astype(str)).keys())
         raise CorpusError(f"no stories could be loaded ({reasons}).", path=layout.root)
-    # the loader lists empty-text records first, then texts empty after normalisation
+    # the loader lists records it cannot use first, then texts empty after normalisation
     if len(skipped):
-        empty_first = ~skipped["reason"].astype(str).str.startswith("empty text")
-        skipped = skipped.iloc[np.argsort(empty_first.to_numpy(), kind="stable")]
+        late = (skipped["reason"].astype(str) == NO_TEXT_REASON).to_numpy()
+        skipped = skipped.iloc[np.argsort(late, kind="stable")]
         skipped = skipped.reset_index(drop=True).astype(_skipped_dtypes())
     else:
         skipped = analysed[0]["skipped"].reset_index(drop=True)
@@ -825,7 +883,8 @@ def _group_partition(
 ) -> _GroupSummary:
     """Per-group term counts of one partition (stories built as the loader builds them)."""
     from analysis.corpus import from_dataframe
-    from analysis.language import _group_values, story_terms
+    from analysis.language import group_values as _group_values
+    from analysis.language import text_terms as story_terms
 
     summary = _GroupSummary()
     frame = _read_partition(Path(file))
@@ -911,7 +970,8 @@ def streaming_group_terms(
         CorpusError: missing or empty dataset, or no text column.
         ParameterError: unknown ``group``, bad options (as ``distinctive_terms``).
     """
-    from analysis.language import _check_ngram_range, distinctive_terms
+    from analysis.language import check_ngram_range as _check_ngram_range
+    from analysis.language import distinctive_terms
 
     lo_hi = _check_ngram_range(ngram_range)
     top_n = _check_positive_int(top_n, "top_n")
@@ -1128,7 +1188,7 @@ def streaming_topics(
     from sklearn.decomposition import MiniBatchNMF
     from sklearn.feature_extraction import FeatureHasher
 
-    from analysis.language import story_terms
+    from analysis.language import text_terms as story_terms
     from analysis.normalize import normalize_text
 
     n_topics = _check_positive_int(n_topics, "n_topics")
