@@ -23,10 +23,18 @@ Rules, in the order they are applied:
    pattern word is case-insensitive unless it contains a capital letter (``Fed``, ``White
    House``: matched with that case). A phrase matches consecutive tokens separated only by
    spaces or hyphens. ``re:`` patterns are Python regular expressions, case-sensitive unless
-   they start with ``(?i)``.
+   they start with ``(?i)``, matched with the ``regex`` package (the ``re`` syntax) under a time
+   limit of :data:`REGEX_TIMEOUT` seconds per pattern and sentence. A pattern that runs out of
+   time (one that can match a text in exponentially many ways, such as ``(a|a)+$`` on a long
+   run of ``a``) has its detectors skipped for that sentence, reported by a
+   :class:`MatchTimeoutWarning` and in ``hits.attrs["match_timeouts"]``
+   (:func:`match_timeouts`); after :data:`MAX_REGEX_TIMEOUTS` timeouts in one
+   :func:`frame_hits` call it is switched off for the rest of the call. Matching is linear in
+   the sentence's length up to a log factor.
 2. **Co-occurrence.** A detector with ``near`` fires on a trigger only when one of the ``near``
    patterns matches elsewhere in the same sentence, within ``window`` words of the trigger when a
-   window is given (adjacent words are 1 apart); ``not_near`` vetoes a trigger the same way.
+   window is given (adjacent words are 1 apart); ``not_near`` vetoes a trigger the same way. A
+   context never overlaps its trigger; the nearest context (then the earliest) is reported.
 3. **One count per stretch of text.** Within a detector and within a frame, a hit inside a
    longer (or equal, earlier-listed) hit of the same frame in the same sentence is dropped, so a
    word counts once per frame.
@@ -53,8 +61,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
+import math
 import re
+import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,16 +72,25 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import regex
 import yaml
 
 from analysis import config
 from analysis.errors import CodebookError, ParameterError
+from analysis.safe import (
+    escape_html,
+    escape_markdown,
+    markdown_code,
+    safe_filename,
+    write_csv,
+)
 
 __all__ = [
     "CODEBOOK_DIR",
     "Codebook",
     "Detector",
     "Frame",
+    "MatchTimeoutWarning",
     "Question",
     "check_examples",
     "codebook_table",
@@ -86,8 +104,10 @@ __all__ = [
     "list_codebooks",
     "load_codebook",
     "mark_html",
+    "match_timeouts",
     "question_table",
     "sentence_frames",
+    "warn_match_timeouts",
 ]
 
 #: Folder of the shipped codebooks (``<name>.yaml``).
@@ -98,6 +118,17 @@ MIN_WILDCARD_PREFIX = 3
 DEFAULT_THRESHOLD = 2.0
 #: Group value given to stories whose group column is missing (``frame_summary``).
 MISSING_GROUP = "(missing)"
+#: Seconds a ``re:`` pattern may search one sentence before its detectors are skipped there.
+#: A pattern that can match a text in exponentially many ways (``(a|a)*$``) would otherwise
+#: run for hours; every shipped pattern takes well under a millisecond on a 2,000-character
+#: sentence (the segmenter's longest, ``analysis.segment.MAX_SENTENCE_CHARS``).
+REGEX_TIMEOUT = 0.25
+#: Timeouts after which a pattern is switched off for the rest of a :func:`frame_hits` call
+#: (its detectors are skipped in every later sentence it would search), so a pattern that
+#: times out on every sentence costs seconds, not hours.
+MAX_REGEX_TIMEOUTS = 3
+#: Detectors named one by one in a :class:`MatchTimeoutWarning`.
+MAX_WARNING_DETECTORS = 5
 
 HIT_COLUMNS = [
     "story_id",
@@ -157,6 +188,12 @@ EVIDENCE_COLUMNS = [
     "html",
 ]
 MATRIX_VALUES = ("intensity", "share", "score", "n_hits", "share_present", "present")
+TIMEOUT_COLUMNS = ["story_id", "sentence_id", "frame", "detector", "pattern", "reason"]
+
+
+class MatchTimeoutWarning(UserWarning):
+    """A codebook regex ran out of time on a sentence and its detector was skipped there."""
+
 
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 _WORD = re.compile(r"[^\W_]+(?:['.&][^\W_]+)*")
@@ -703,15 +740,19 @@ class _WordPattern:
 
 def _parse_pattern(
     pattern: str, where: _Where, field_: str, frame: str | None
-) -> tuple[_WordPattern, ...] | re.Pattern[str]:
-    """A term pattern as word patterns, or a compiled ``re:`` pattern; CodebookError if bad."""
+) -> tuple[_WordPattern, ...] | regex.Pattern:
+    """A term pattern as word patterns, or a compiled ``re:`` pattern; CodebookError if bad.
+
+    ``re:`` patterns are compiled with the ``regex`` package (its default, ``re``-compatible
+    syntax), whose matching takes a time limit (:data:`REGEX_TIMEOUT`).
+    """
     if pattern.startswith("re:"):
         source = pattern[3:]
         if not source:
             raise where.error(field_, "bad regex: 're:' is followed by nothing.", frame)
         try:
-            compiled = re.compile(source)
-        except re.error as exc:
+            compiled = regex.compile(source)
+        except regex.error as exc:
             raise where.error(field_, f"bad regex {source!r}: {exc}.", frame) from exc
         if compiled.match("") is not None:
             raise where.error(field_, f"bad regex {source!r}: it matches the empty string.", frame)
@@ -748,11 +789,36 @@ def _parse_pattern(
 _TRIGGER, _NEAR, _NOT_NEAR = 0, 1, 2
 
 
+class _RegexBudget:
+    """The time limit of ``re:`` patterns during one :func:`frame_hits` call.
+
+    Every regex gets :data:`REGEX_TIMEOUT` seconds per sentence; after
+    :data:`MAX_REGEX_TIMEOUTS` timeouts in the call it is switched off for the rest of the call.
+    ``skipped`` collects, per sentence, ``(detector, pattern, reason)`` for each detector
+    skipped because one of its patterns timed out (``"timeout"``) or is switched off
+    (``"switched off"``); the caller reads and clears it after each sentence.
+    """
+
+    def __init__(self) -> None:
+        self.timeout = REGEX_TIMEOUT
+        self.max_timeouts = MAX_REGEX_TIMEOUTS
+        self.timeouts: dict[int, int] = {}
+        self.skipped: list[tuple[int, str, str]] = []
+
+    def switched_off(self, rid: int) -> bool:
+        return self.timeouts.get(rid, 0) >= self.max_timeouts
+
+    def timed_out(self, rid: int) -> None:
+        self.timeouts[rid] = self.timeouts.get(rid, 0) + 1
+
+
 class _Matcher:
     """All patterns of a codebook compiled once into word indexes, phrases and regexes.
 
     Matching a sentence takes two passes over its tokens: trigger phrases first, then, only when
-    a co-occurrence detector has a trigger, the context phrases.
+    a co-occurrence detector has a trigger, the context phrases. Every step is linear in the
+    sentence's length up to a log factor (sorting, bisection), so a sentence of a million
+    characters costs about a thousand times one of a thousand.
     """
 
     def __init__(self, frames: Sequence[Frame], lexicons: Mapping[str, Sequence[str]], where):
@@ -772,7 +838,7 @@ class _Matcher:
         self.phrase_owners: list[tuple[list, list]] = []
         self.first_word: tuple[dict[int, list[int]], dict[int, list[int]]] = ({}, {})
         self._regex_ids: dict[str, int] = {}
-        self.regexes: list[re.Pattern[str]] = []
+        self.regexes: list[regex.Pattern] = []
         self.regex_owners: list[tuple[list, list]] = []
         for di, det in enumerate(self.detectors):
             for role, pats in (
@@ -784,6 +850,9 @@ class _Matcher:
                     expanded = lexicons[pat[1:]] if pat.startswith("@") else (pat,)
                     for p in expanded:
                         self._add(p, di, role, pat if p == pat else f"{pat}:{p}", where)
+        for owners in self.regex_owners:  # a pattern listed twice by a detector counts once
+            owners[0][:] = list(dict.fromkeys(owners[0]))
+            owners[1][:] = list(dict.fromkeys(owners[1]))
         self.trigger_regexes = [r for r, own in enumerate(self.regex_owners) if own[0]]
         self.context_regexes = [r for r, own in enumerate(self.regex_owners) if own[1]]
         # regexes that cannot match a text without a digit are skipped on such texts
@@ -795,7 +864,7 @@ class _Matcher:
     def _add(self, pattern: str, det: int, role: int, label: str, where: _Where) -> None:
         parsed = _parse_pattern(pattern, where, "pattern", None)
         step = 0 if role == _TRIGGER else 1
-        if isinstance(parsed, re.Pattern):
+        if not isinstance(parsed, tuple):  # a compiled regex
             rid = self._regex_ids.get(parsed.pattern)
             if rid is None:
                 rid = self._regex_ids[parsed.pattern] = len(self.regexes)
@@ -852,8 +921,18 @@ class _Matcher:
             self._token_cache[token] = result
         return result
 
-    def match(self, text: str) -> list[tuple[int, int, int, str, str, int | None, int | None]]:
-        """Hits in one sentence: (detector, start, end, pattern, context, c_start, c_end)."""
+    def match(
+        self, text: str, budget: _RegexBudget | None = None
+    ) -> list[tuple[int, int, int, str, str | None, int | None, int | None]]:
+        """Hits in one sentence: (detector, start, end, pattern, context, c_start, c_end).
+
+        ``re:`` patterns run under ``budget``'s time limit (a fresh budget when ``None``); a
+        detector whose pattern timed out is skipped for this sentence and listed in
+        ``budget.skipped``.
+        """
+        if budget is None:
+            budget = _RegexBudget()
+        skipped: set[int] = set()
         cache = self._token_cache
         parts = _WORD_SPLIT.split(text)  # [gap, word, gap, word, ..., gap]
         sets = [cache[w] if w in cache else self.token_words(w) for w in parts[1::2]]
@@ -866,20 +945,21 @@ class _Matcher:
         has_digit = _DIGIT.search(text) is not None
         for rid in self.trigger_regexes:
             if has_digit or not self.needs_digit[rid]:
-                spans = self._regex_hits(rid, 0, text, spans, found)
+                spans = self._regex_hits(rid, 0, text, spans, found, budget, skipped)
         if not found:
             return []
         if any(self.has_context[d] for d in found):
             self._phrase_hits(text, sets, spans, 1, found)
             for rid in self.context_regexes:
                 if (has_digit or not self.needs_digit[rid]) and any(
-                    o[0] in found for o in self.regex_owners[rid][1]
+                    o[0] not in skipped and _TRIGGER in found.get(o[0], ())
+                    for o in self.regex_owners[rid][1]
                 ):
-                    spans = self._regex_hits(rid, 1, text, spans, found)
+                    spans = self._regex_hits(rid, 1, text, spans, found, budget, skipped)
         hits = []
         for det in sorted(found):
             triggers = found[det].get(_TRIGGER)
-            if not triggers:
+            if not triggers or det in skipped:
                 continue
             triggers = _drop_contained(triggers)
             if not self.has_context[det]:
@@ -887,20 +967,14 @@ class _Matcher:
                 continue
             window = self.detectors[det].window
             needs_near = bool(self.detectors[det].near)
-            near = found[det].get(_NEAR, [])
-            veto = found[det].get(_NOT_NEAR, [])
-            for s, e, t0, t1, label in triggers:
-                if any(_close(s, e, t0, t1, c, window) for c in veto):
+            vetoes = _nearest_contexts(triggers, found[det].get(_NOT_NEAR, []), window)
+            near = _nearest_contexts(triggers, found[det].get(_NEAR, []), window)
+            for (s, e, _t0, _t1, label), veto, ctx in zip(triggers, vetoes, near, strict=True):
+                if veto is not None:
                     continue
                 if not needs_near:
                     hits.append((det, s, e, label, None, None, None))
-                    continue
-                ctx = min(
-                    (c for c in near if _close(s, e, t0, t1, c, window)),
-                    key=lambda c, t0=t0, t1=t1: (_distance(t0, t1, c), c[0]),
-                    default=None,
-                )
-                if ctx is not None:
+                elif ctx is not None:
                     hits.append((det, s, e, label, text[ctx[0] : ctx[1]], ctx[0], ctx[1]))
         return hits
 
@@ -931,14 +1005,45 @@ class _Matcher:
                     for det, role, label in self.phrase_owners[pid][step]:
                         found.setdefault(det, {}).setdefault(role, []).append((*span, label))
 
-    def _regex_hits(self, rid: int, step: int, text: str, spans, found):
+    def _regex_hits(
+        self,
+        rid: int,
+        step: int,
+        text: str,
+        spans,
+        found,
+        budget: _RegexBudget,
+        skipped: set[int],
+    ):
         """Add the matches of regex ``rid`` for one pass; returns the token spans (computed if
-        they were not yet)."""
+        they were not yet).
+
+        The whole search of the sentence gets ``budget.timeout`` seconds. When it runs out (or
+        the regex is switched off) the detectors owning the pattern in this pass are skipped
+        for the sentence: they are added to ``skipped`` and to ``budget.skipped``.
+        """
         owners = self.regex_owners[rid][step]
         if step == 1:
-            owners = [o for o in owners if o[0] in found]
-        for m in self.regexes[rid].finditer(text):
-            s, e = m.span()
+            owners = [o for o in owners if o[0] not in skipped and _TRIGGER in found.get(o[0], ())]
+        reason = None
+        if budget.switched_off(rid):
+            reason = "switched off"
+        else:
+            try:
+                matches = [
+                    m.span() for m in self.regexes[rid].finditer(text, timeout=budget.timeout)
+                ]
+            except TimeoutError:
+                budget.timed_out(rid)
+                reason = "timeout"
+        if reason is not None:
+            for det, _role, label in owners:
+                if det not in skipped:
+                    skipped.add(det)
+                    budget.skipped.append((det, label, reason))
+            return spans
+        # one regex's matches never overlap and its owners are distinct, so no hit repeats
+        for s, e in matches:
             if e <= s:
                 continue
             if spans is None:
@@ -947,23 +1052,23 @@ class _Matcher:
             t0 = max(bisect_right(starts, s) - 1, 0)
             t1 = max(bisect_left(starts, e) - 1, t0)
             for det, role, label in owners:
-                bucket = found.setdefault(det, {}).setdefault(role, [])
-                if (s, e, t0, t1, label) not in bucket:
-                    bucket.append((s, e, t0, t1, label))
+                found.setdefault(det, {}).setdefault(role, []).append((s, e, t0, t1, label))
         return spans
 
 
 _DIGIT = re.compile(r"\d")
 
 
-def _needs_digit(pattern: re.Pattern[str]) -> bool:
+def _needs_digit(pattern: re.Pattern[str] | regex.Pattern | str) -> bool:
     """Whether every match of ``pattern`` contains a ``\\d`` digit (decided from its parsed
     form: a ``\\d`` that is not optional, in a group, a repeat of at least one, or every branch
-    of an alternation). ``False`` when in doubt."""
+    of an alternation). ``False`` when in doubt (also for syntax only the ``regex`` package
+    knows)."""
     from re import _parser  # the standard library's regex parser (Python >= 3.11)
 
+    source = pattern if isinstance(pattern, str) else pattern.pattern
     try:
-        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        parsed = _parser.parse(source, 0)  # codebook regexes carry their flags inline
     except Exception:  # noqa: BLE001 - any doubt: never skip the pattern
         return False
     return _items_need_digit(list(parsed), _parser)
@@ -996,22 +1101,91 @@ def _token_spans(parts: list[str]) -> tuple[list[int], list[int]]:
 
 
 def _drop_contained(spans: list[tuple]) -> list[tuple]:
-    """Keep the spans that are not inside an already kept one (longest first at each start)."""
+    """Keep the spans that are not inside an already kept one (longest first at each start).
+
+    In start order every kept span starts at or before the current one, so the current span is
+    inside a kept one exactly when it ends at or before the furthest kept end: one sort and one
+    pass instead of comparing every pair.
+    """
     kept: list[tuple] = []
+    furthest = -1
     for span in sorted(spans, key=lambda x: (x[0], -x[1])):
-        if not any(k[0] <= span[0] and span[1] <= k[1] for k in kept):
+        if span[1] > furthest:
             kept.append(span)
+            furthest = span[1]
     return kept
 
 
-def _distance(t0: int, t1: int, ctx: tuple) -> int:
-    return max(0, ctx[2] - t1, t0 - ctx[3])
+def _nearest_contexts(
+    triggers: Sequence[tuple], contexts: Sequence[tuple], window: int | None
+) -> list[tuple | None]:
+    """For each trigger, the context that counts for it (rule 2 of the module docstring).
 
+    Triggers and contexts are ``(start, end, first token, last token, label)``. A context
+    counts for a trigger when it does not overlap it (a separate stretch of text) and, with a
+    ``window``, is at most ``window`` words away (adjacent words are 1 apart; a context sharing
+    a word with the trigger is 0 away). Of the contexts that count, the nearest is returned,
+    then the earliest, then the first listed; ``None`` when none counts.
 
-def _close(s: int, e: int, t0: int, t1: int, ctx: tuple, window: int | None) -> bool:
-    if ctx[0] < e and s < ctx[1]:  # the context overlaps the trigger: not a separate word
-        return False
-    return window is None or _distance(t0, t1, ctx) <= window
+    Linear up to a log factor instead of every trigger against every context. A context that
+    does not overlap the trigger lies after it (starts at or after its end: its distance is
+    ``max(0, context's first token - trigger's last token)``, which grows with its start, so
+    the first one by start is the best of them) or before it (ends at or before its start:
+    distance ``max(0, trigger's first token - context's last token)``). Contexts before are
+    swept in order of their end into a Fenwick tree keyed by last token, which answers
+    "earliest context whose last token is at least t" in O(log n).
+    """
+    if not triggers or not contexts:
+        return [None] * len(triggers)
+    n = len(contexts)
+    by_start = sorted(range(n), key=lambda i: (contexts[i][0], i))
+    start_keys = [contexts[i][0] for i in by_start]
+    by_end = sorted(range(n), key=lambda i: contexts[i][1])
+    last_tokens = sorted({c[3] for c in contexts})
+    rank = {t: len(last_tokens) - 1 - k for k, t in enumerate(last_tokens)}  # reversed order
+    size = len(last_tokens)
+    never = (math.inf, n)
+    tree = [never] * size  # prefix minima over the reversed last tokens = suffix minima
+    earliest_at: dict[int, tuple[float, int]] = {}  # last token -> (start, index) of the best
+    furthest = -1  # largest last token among the contexts inserted so far
+    result: list[tuple | None] = [None] * len(triggers)
+    k = 0
+    for j in sorted(range(len(triggers)), key=lambda j: triggers[j][0]):
+        s, e, t0, t1 = triggers[j][:4]
+        while k < n and contexts[by_end[k]][1] <= s:
+            i = by_end[k]
+            c = contexts[i]
+            value = (c[0], i)
+            if value < earliest_at.get(c[3], never):
+                earliest_at[c[3]] = value
+            pos = rank[c[3]]
+            while pos < size:
+                if value < tree[pos]:
+                    tree[pos] = value
+                pos |= pos + 1
+            furthest = max(furthest, c[3])
+            k += 1
+        best: tuple[float, float, int] | None = None
+        after = bisect_left(start_keys, e)
+        if after < n:
+            i = by_start[after]
+            best = (max(0, contexts[i][2] - t1), contexts[i][0], i)
+        if furthest >= 0:
+            if furthest >= t0:  # some context before the trigger reaches its first word
+                pos = rank[last_tokens[bisect_left(last_tokens, t0)]]
+                value = never
+                while pos >= 0:
+                    value = min(value, tree[pos])
+                    pos = (pos & (pos + 1)) - 1
+                candidate = (0, value[0], value[1])
+            else:
+                value = earliest_at[furthest]
+                candidate = (t0 - furthest, value[0], value[1])
+            if best is None or candidate < best:
+                best = candidate
+        if best is not None and (window is None or best[0] <= window):
+            result[j] = contexts[best[2]]
+    return result
 
 
 # --------------------------------------------------------------------------- per sentence
@@ -1054,21 +1228,118 @@ def _hits_frame(rows: list[tuple], book: Codebook) -> pd.DataFrame:
     return out
 
 
-def _sentence_hits(matcher: _Matcher, text: str) -> list[tuple]:
-    """Hits of one sentence after the frame-level one-count-per-stretch rule, frame-ordered."""
-    raw = matcher.match(text)
+def _sentence_hits(
+    matcher: _Matcher, text: str, budget: _RegexBudget | None = None
+) -> list[tuple]:
+    """Hits of one sentence after the frame-level one-count-per-stretch rule, frame-ordered.
+
+    As in :func:`_drop_contained`, a hit (in start order) is inside a kept one exactly when it
+    ends at or before the furthest kept end of its frame.
+    """
+    raw = matcher.match(text, budget)
     by_frame: dict[int, list[tuple]] = {}
     for h in raw:
         by_frame.setdefault(matcher.frame_of[h[0]], []).append(h)
     out: list[tuple] = []
     for fi in sorted(by_frame):
-        kept: list[tuple] = []
+        furthest = -1
         for h in sorted(by_frame[fi], key=lambda x: (x[1], -x[2], x[0])):
-            if any(k[1] <= h[1] and h[2] <= k[2] for k in kept):
-                continue
-            kept.append(h)
-        out.extend(kept)
+            if h[2] > furthest:
+                out.append(h)
+                furthest = h[2]
     return out
+
+
+def _timeout_records(
+    budget: _RegexBudget, matcher: _Matcher, story_id: Any, sentence_id: Any
+) -> list[tuple]:
+    """Rows of :data:`TIMEOUT_COLUMNS` for the detectors skipped in one sentence."""
+    rows = [
+        (
+            story_id,
+            sentence_id,
+            matcher.frame_ids[matcher.frame_of[det]],
+            matcher.detectors[det].id,
+            label,
+            reason,
+        )
+        for det, label, reason in budget.skipped
+    ]
+    budget.skipped.clear()
+    return rows
+
+
+def match_timeouts(hits: pd.DataFrame) -> pd.DataFrame:
+    """The detectors :func:`frame_hits` skipped because a ``re:`` pattern ran out of time.
+
+    Args:
+        hits: :func:`frame_hits` output.
+
+    Returns:
+        One row per skipped (sentence, detector): ``story_id``, ``sentence_id``, ``frame``,
+        ``detector``, ``pattern`` and ``reason`` (``"timeout"``: the pattern took more than
+        :data:`REGEX_TIMEOUT` seconds on the sentence; ``"switched off"``: it had already timed
+        out :data:`MAX_REGEX_TIMEOUTS` times in the call). Empty when nothing was skipped.
+        Read from ``hits.attrs["match_timeouts"]``, which pandas keeps through most operations
+        but not through every merge: read it from the table :func:`frame_hits` returned.
+    """
+    _require(hits, HIT_COLUMNS, "hits")
+    rows = hits.attrs.get("match_timeouts", ())
+    return pd.DataFrame([tuple(r) for r in rows], columns=TIMEOUT_COLUMNS).astype(
+        {c: "str" for c in TIMEOUT_COLUMNS}
+    )
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    """``value`` as text, cut to ``limit`` characters (with "...") for a message."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def warn_match_timeouts(
+    timeouts: pd.DataFrame | Sequence[Sequence[Any]], codebook: Codebook | str | Path
+) -> None:
+    """Issue one :class:`MatchTimeoutWarning` that names the codebook file, and for each
+    skipped detector its frame, pattern, how many sentences it was skipped in and the first
+    story and sentence; nothing when ``timeouts`` is empty.
+
+    :func:`frame_hits` calls it; a caller that runs ``frame_hits`` in worker processes, whose
+    warnings may not reach the parent, can call it in the parent with the rows of
+    ``hits.attrs["match_timeouts"]`` (or :func:`match_timeouts`).
+    """
+    rows = (
+        list(timeouts.itertuples(index=False, name=None))
+        if isinstance(timeouts, pd.DataFrame)
+        else [tuple(r) for r in timeouts]
+    )
+    if not rows:
+        return
+    book = load_codebook(codebook)
+    by_detector: dict[tuple[str, str, str], list[tuple]] = {}
+    for row in rows:
+        by_detector.setdefault((str(row[2]), str(row[3]), str(row[4])), []).append(row)
+    parts = []
+    for (frame, detector, pattern), found in list(by_detector.items())[:MAX_WARNING_DETECTORS]:
+        first = found[0]
+        off = " (then switched off)" if any(r[5] == "switched off" for r in found) else ""
+        parts.append(
+            f"frame {frame!r}, detector {detector!r}, pattern {_shown(pattern)!r}: skipped in "
+            f"{len(found):,} sentence(s){off}, first story {_shown(first[0])!r}, sentence "
+            f"{_shown(first[1])!r}"
+        )
+    more = len(by_detector) - MAX_WARNING_DETECTORS
+    if more > 0:
+        parts.append(f"and {more} more detector(s)")
+    warnings.warn(
+        f"{book.path}: codebook {book.name!r}: a regular expression took more than "
+        f"{REGEX_TIMEOUT:g} s on a sentence, so its detector was skipped there: "
+        + "; ".join(parts)
+        + ". The frames of those sentences may be undercounted. Rewrite the pattern so that "
+        "no text can be matched in many ways (no nested or overlapping repeats such as "
+        "'(a+)+' or '(a|a)*'; use an atomic group '(?>...)' or a possessive '++').",
+        MatchTimeoutWarning,
+        stacklevel=3,
+    )
 
 
 def frame_hits(
@@ -1095,9 +1366,16 @@ def frame_hits(
         ``context_start``/``context_end`` (the context word found near the trigger, offsets into
         the sentence).
 
+        When a ``re:`` pattern runs out of time on a sentence (:data:`REGEX_TIMEOUT`), the
+        detectors using it are skipped for that sentence, a :class:`MatchTimeoutWarning` names
+        them, and ``hits.attrs["match_timeouts"]`` lists them (see :func:`match_timeouts`).
+
     Raises:
         ParameterError: ``sentences`` lacks a required column.
         CodebookError: the codebook cannot be loaded.
+
+    Warns:
+        MatchTimeoutWarning: a detector was skipped in some sentence (its regex timed out).
 
     >>> from analysis import stories_from_texts
     >>> s = stories_from_texts(["Moscow condemned the strikes."]).sentences
@@ -1111,13 +1389,18 @@ def frame_hits(
     matcher = book._matcher
     detectors = matcher.detectors
     frame_ids = matcher.frame_ids
+    budget = _RegexBudget()
+    timeouts: list[tuple] = []
     rows: list[tuple] = []
     cols = sentences[["story_id", "sentence_id", "sentence_index", "start", "text"]]
     for story_id, sentence_id, index, offset, text in cols.itertuples(index=False, name=None):
         if not isinstance(text, str) or not text:
             continue
         offset = int(offset)
-        for det_i, s, e, label, ctx, cs, ce in _sentence_hits(matcher, text):
+        found = _sentence_hits(matcher, text, budget)
+        if budget.skipped:
+            timeouts += _timeout_records(budget, matcher, story_id, sentence_id)
+        for det_i, s, e, label, ctx, cs, ce in found:
             det = detectors[det_i]
             rows.append(
                 (
@@ -1140,7 +1423,11 @@ def frame_hits(
                 )
             )
     # rows are already in input order, sentence by sentence, frame order, then start
-    return _hits_frame(rows, book)
+    hits = _hits_frame(rows, book)
+    if timeouts:
+        hits.attrs["match_timeouts"] = tuple(timeouts)
+        warn_match_timeouts(timeouts, book)
+    return hits
 
 
 def sentence_frames(hits: pd.DataFrame) -> pd.DataFrame:
@@ -1383,8 +1670,9 @@ def _check_summary(summary: pd.DataFrame, group: str) -> None:
 
 def export_frame_matrix(
     summary: pd.DataFrame,
-    path: str | Path,
+    out_dir: str | Path,
     *,
+    codebook: str,
     group: str = "story_id",
     value: str = "intensity",
     decimals: int = 4,
@@ -1392,11 +1680,33 @@ def export_frame_matrix(
     """Write the groups × frames table as CSV: ``group``, ``n_stories``, ``n_words``,
     ``n_sentences``, ``is_truncated``, then one column per frame.
 
-    Floats are rounded to ``decimals``; the file is byte-identical for the same input.
+    The file is ``out_dir/tables/framing-<codebook>-<group>.csv``, both names passed through
+    :func:`analysis.safe.safe_filename`, and it is written by :func:`analysis.safe.write_csv`:
+    the path is refused if it resolves outside ``out_dir``, and text cells (group values,
+    column names) that a spreadsheet would run as a formula are prefixed with ``'``. Floats are
+    rounded to ``decimals``; the file is byte-identical for the same input.
+
+    Args:
+        summary: :func:`frame_summary` output.
+        out_dir: the output folder (``tables/`` is created inside it).
+        codebook: the codebook's name (``book.name``), used in the file name.
+        group: the summary's group column.
+        value: the matrix value (see :func:`frame_matrix`).
+        decimals: decimals kept for float values.
 
     Returns:
-        The path written (parent folders are created).
+        The path written.
+
+    Raises:
+        ParameterError: a bad ``summary``, ``group``, ``value`` or ``decimals``, or a path
+            outside ``out_dir``.
     """
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
+        raise ParameterError(f"decimals must be a whole number >= 0, got {decimals!r}")
+    if not isinstance(codebook, str) or not codebook.strip():
+        raise ParameterError(
+            f"codebook must be the codebook's name (e.g. book.name), got {codebook!r}"
+        )
     wide = frame_matrix(summary, group=group, value=value)
     meta = (
         summary.drop_duplicates(group)
@@ -1406,10 +1716,8 @@ def export_frame_matrix(
     table = meta.join(wide).reset_index()
     if value != "present":
         table[list(wide.columns)] = table[list(wide.columns)].astype("float64").round(decimals)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(path, index=False, lineterminator="\n")
-    return path
+    name = f"framing-{safe_filename(codebook)}-{safe_filename(group)}.csv"
+    return write_csv(table, out_dir, "tables", name)
 
 
 # --------------------------------------------------------------------------- evidence
@@ -1427,8 +1735,9 @@ def mark_html(
     """Escape ``text`` for HTML and wrap the given spans in ``<mark>``.
 
     Args:
-        text: untrusted text (every piece is passed through :func:`html.escape`).
-        spans: ``(start, end, title)`` trigger spans; overlapping spans are merged.
+        text: untrusted text (every piece is passed through :func:`analysis.safe.escape_html`).
+        spans: ``(start, end, title)`` trigger spans; overlapping spans are merged. Titles
+            (frame and detector ids from a codebook) are escaped too.
         context: ``(start, end, title)`` co-occurrence context spans, marked with
             ``class="frame-context"`` and a light blue background.
 
@@ -1451,14 +1760,14 @@ def mark_html(
     pieces: list[str] = []
     pos = 0
     for s, e, titles, kind in merged:
-        pieces.append(html.escape(text[pos:s]))
-        title = html.escape("; ".join(titles), quote=True)
+        pieces.append(escape_html(text[pos:s]))
+        title = escape_html("; ".join(str(t) for t in titles))
         style = _CONTEXT_STYLE if kind == "frame-context" else ""
         pieces.append(
-            f'<mark class="{kind}"{style} title="{title}">{html.escape(text[s:e])}</mark>'
+            f'<mark class="{kind}"{style} title="{title}">{escape_html(text[s:e])}</mark>'
         )
         pos = e
-    pieces.append(html.escape(text[pos:]))
+    pieces.append(escape_html(text[pos:]))
     return "".join(pieces)
 
 
@@ -1482,7 +1791,8 @@ def frame_evidence(
     Returns:
         One row per (story, frame, sentence): ``story_id``, ``frame``, ``sentence_id``,
         ``sentence_index``, ``score``, ``n_hits``, ``triggers``, ``text`` (plain) and ``html``
-        (the sentence escaped with :func:`html.escape`, triggers in ``<mark>``), sorted by story
+        (the sentence escaped with :func:`analysis.safe.escape_html`, triggers in ``<mark>``,
+        see :func:`mark_html`), sorted by story
         order, frame (codebook order) and sentence index.
     """
     _require(hits, HIT_COLUMNS, "hits")
@@ -1529,7 +1839,11 @@ def frame_evidence(
 
 
 def evidence_html(evidence: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> str:
-    """An HTML table of :func:`frame_evidence` rows (every cell escaped except the marked text).
+    """An HTML table of :func:`frame_evidence` rows.
+
+    Every cell is escaped with :func:`analysis.safe.escape_html` (story ids, frame labels and
+    ids, scores) except the ``html`` column, which :func:`frame_evidence` built escaped with
+    :func:`mark_html`.
 
     Args:
         evidence: :func:`frame_evidence` output.
@@ -1544,10 +1858,10 @@ def evidence_html(evidence: pd.DataFrame, *, labels: Mapping[str, str] | None = 
         frame = labels.get(str(r.frame), str(r.frame))
         rows.append(
             "<tr>"
-            f"<td>{html.escape(str(r.story_id))}</td>"
-            f"<td>{html.escape(frame)}</td>"
+            f"<td>{escape_html(r.story_id)}</td>"
+            f"<td>{escape_html(frame)}</td>"
             f"<td>{int(r.sentence_index)}</td>"
-            f"<td>{r.score:g}</td>"
+            f"<td>{escape_html(f'{r.score:g}')}</td>"
             f'<td style="text-align:left">{r.html}</td>'
             "</tr>"
         )
@@ -1637,6 +1951,10 @@ def describe(
 ) -> str:
     """A short markdown reading of :func:`frame_summary` output, every number from the table.
 
+    Every string from the corpus or the codebook (group values, frame labels, the codebook's
+    title and version) passes through :func:`analysis.safe.escape_markdown`, and the group
+    column's name through :func:`analysis.safe.markdown_code`, so each is shown literally.
+
     Args:
         summary: :func:`frame_summary` output.
         codebook: the codebook used.
@@ -1646,12 +1964,14 @@ def describe(
     """
     book = load_codebook(codebook)
     _check_summary(summary, group)
-    labels = book.labels()
+    labels = _markdown_labels(book)
     groups = list(dict.fromkeys(summary[group].tolist()))
     n_stories = int(summary.drop_duplicates(group)["n_stories"].sum())
     lines = [
-        f"Frames of the **{book.title}** codebook (version {book.version}) in {n_stories:,} "
-        f"{'story' if n_stories == 1 else 'stories'}, by `{group}`. A frame is *present* in a "
+        f"Frames of the **{escape_markdown(book.title)}** codebook (version "
+        f"{escape_markdown(book.version)}) in {n_stories:,} "
+        f"{'story' if n_stories == 1 else 'stories'}, by {markdown_code(group)}. "
+        "A frame is *present* in a "
         f"story when its detectors reach a score of {threshold:g} (one point per detector "
         "firing in a sentence)"
         + (
@@ -1665,7 +1985,7 @@ def describe(
     by_story = group == "story_id"
     for g in groups[:max_groups]:
         lines.append(
-            f"- **{g}** ({_size(summary[summary[group] == g], by_story)}): "
+            f"- **{escape_markdown(g)}** ({_size(summary[summary[group] == g], by_story)}): "
             f"{_reading(summary[summary[group] == g], book, by_story)}."
         )
     if len(groups) > max_groups:
@@ -1720,9 +2040,14 @@ def _size(rows: pd.DataFrame, by_story: bool) -> str:
     return size + (f", {n_trunc} truncated" if n_trunc else "")
 
 
+def _markdown_labels(book: Codebook) -> dict[str, str]:
+    """Frame id -> label escaped for Markdown (a user's codebook is untrusted text)."""
+    return {fid: escape_markdown(label) for fid, label in book.labels().items()}
+
+
 def _reading(rows: pd.DataFrame, book: Codebook, by_story: bool) -> str:
-    """One group's sentence for :func:`describe`."""
-    labels = book.labels()
+    """One group's sentence for :func:`describe` (labels escaped for Markdown)."""
+    labels = _markdown_labels(book)
 
     def numbers(r: Any) -> str:
         if str(r.frame) == book.fallback:
@@ -1749,3 +2074,16 @@ def _reading(rows: pd.DataFrame, book: Codebook, by_story: bool) -> str:
                 f"*{labels[str(r.frame)]}*{numbers(r)}" for r in top.itertuples()
             )
     return text
+
+
+def codebook_header(codebook: Codebook | str | Path = "generic") -> str:
+    """The codebook's title, version, citation and source as Markdown (every field escaped:
+    a user's codebook is untrusted text)."""
+    book = load_codebook(codebook)
+    parts = [
+        f"**{escape_markdown(book.title)}**, version {escape_markdown(book.version)}.",
+        escape_markdown(book.citation),
+    ]
+    if book.source:
+        parts.append(escape_markdown(book.source))
+    return "\n\n".join(parts)

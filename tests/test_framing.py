@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import bisect
 import doctest
+import json
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import framing, stories_from_texts
 from analysis.errors import CodebookError, ParameterError
 from analysis.figures.framing import frame_heatmap, frame_profile
+from analysis.safe import escape_markdown
 from tests.conftest import JAPAN, LOS_ANGELES, RUSSIA, WASHINGTON
 
 FIXTURES = Path(__file__).parent / "data" / "codebooks"
@@ -441,7 +448,10 @@ def test_missing_group_values_form_one_group(seed_corpus, generic_hits):
     missing = summary[(summary["desk"] == "(missing)") & (summary["frame"] == "conflict")]
     assert missing.iloc[0]["n_stories"] == 2
     assert len(framing.frame_matrix(summary, group="desk")) == 3
-    assert "- **(missing)** (2 stories" in framing.describe(summary, group="desk")
+    # the group value is escaped for Markdown: "\(missing\)" renders as "(missing)"
+    missing_md = escape_markdown("(missing)")
+    assert missing_md == "\\(missing\\)"
+    assert f"- **{missing_md}** (2 stories" in framing.describe(summary, group="desk")
 
 
 def test_bad_parameters_raise_parameter_error(seed_corpus, generic_hits, policy_hits):
@@ -505,9 +515,11 @@ def test_matrix_and_csv_export(tmp_path, generic_summary):
     wide = framing.frame_matrix(generic_summary, value="share")
     assert list(wide.columns) == framing.load_codebook("generic").frame_ids
     assert wide.loc[JAPAN, "economic"] == 0.5
-    path = framing.export_frame_matrix(generic_summary, tmp_path / "out" / "m.csv")
+    out = tmp_path / "out"
+    path = framing.export_frame_matrix(generic_summary, out, codebook="generic")
+    assert path == out.resolve() / "tables" / "framing-generic-story_id.csv"
     first = path.read_bytes()
-    framing.export_frame_matrix(generic_summary, path)
+    assert framing.export_frame_matrix(generic_summary, out, codebook="generic") == path
     assert path.read_bytes() == first
     table = pd.read_csv(path)
     assert list(table.columns[:5]) == [
@@ -518,6 +530,51 @@ def test_matrix_and_csv_export(tmp_path, generic_summary):
         "is_truncated",
     ]
     assert table.loc[1, "economic"] == round(4 / 58 * 1000, 4)
+
+
+def _hostile_group_summary(seed_corpus, generic_hits, column: str, values: list[str]):
+    stories = seed_corpus.stories.assign(**{column: values})
+    return framing.frame_summary(generic_hits, stories, codebook="generic", group=column)
+
+
+def test_export_with_a_hostile_group_column_stays_inside_out_dir(
+    tmp_path, seed_corpus, generic_hits
+):
+    column = "../../../../x/y"
+    summary = _hostile_group_summary(seed_corpus, generic_hits, column, ["a", "a", "b", "b"])
+    out = tmp_path / "deep" / "out"
+    path = framing.export_frame_matrix(summary, out, codebook="../generic", group=column)
+    assert out.resolve() in path.parents
+    assert path.parent == out.resolve() / "tables"
+    assert path.name.startswith("framing-generic-") and path.name.endswith(".csv")
+    assert "/" not in path.name and ".." not in path.name
+    assert not (tmp_path / "x").exists() and not (tmp_path.parent / "x").exists()
+    table = pd.read_csv(path)
+    assert table.columns[0] == column
+    assert table[column].tolist() == ["a", "b"]
+
+
+def test_export_neutralises_spreadsheet_formulas(tmp_path, seed_corpus, generic_hits):
+    formula = '=HYPERLINK("http://x")'
+    summary = _hostile_group_summary(
+        seed_corpus, generic_hits, "outlet", [formula, "AP", "@SUM(A1)", "AP"]
+    )
+    path = framing.export_frame_matrix(summary, tmp_path, codebook="generic", group="outlet")
+    assert path.name == "framing-generic-outlet.csv"
+    cells = pd.read_csv(path)["outlet"].tolist()
+    assert "'" + formula in cells
+    assert "'@SUM(A1)" in cells
+    assert formula not in cells
+    assert "\n=HYPERLINK" not in path.read_text()
+
+
+def test_export_rejects_bad_arguments(tmp_path, generic_summary):
+    with pytest.raises(ParameterError, match="codebook"):
+        framing.export_frame_matrix(generic_summary, tmp_path, codebook="")
+    with pytest.raises(ParameterError, match="decimals"):
+        framing.export_frame_matrix(generic_summary, tmp_path, codebook="generic", decimals=-1)
+    with pytest.raises(TypeError):
+        framing.export_frame_matrix(generic_summary, tmp_path / "m.csv")  # codebook is required
 
 
 # --------------------------------------------------------------------------- evidence + HTML
@@ -559,6 +616,34 @@ def test_evidence_escapes_hostile_sentence_table():
     assert "&amp; &quot;peace&quot; &lt;script&gt;" in html_text
     page = framing.evidence_html(evidence)
     assert "<img" not in page and "<script>" not in page
+
+
+def test_evidence_html_escapes_hostile_codebook_labels_and_story_ids(tmp_path):
+    frames = """\
+    - id: war
+      label: '<img src=x onerror="alert(1)"> [x](javascript:alert(1))'
+      description: War.
+      detectors:
+        - id: war
+          terms: [war]
+    """
+    book = framing.load_codebook(_write_codebook(tmp_path, frames))
+    sentences = pd.DataFrame(
+        {
+            "story_id": ["<script>alert(1)</script>"],
+            "sentence_id": ["s/0"],
+            "sentence_index": [0],
+            "start": [0],
+            "text": ["The war\x07 went on."],
+        }
+    )
+    hits = framing.frame_hits(sentences, codebook=book)
+    evidence = framing.frame_evidence(hits, sentences)
+    page = framing.evidence_html(evidence, labels=book.labels())
+    assert "<img" not in page and "<script>" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "\x07" not in page  # control characters are dropped, as analysis.safe does
 
 
 def test_mark_html_merges_overlaps_and_marks_context():
@@ -642,6 +727,41 @@ def test_describe_for_groups_names_the_majority_rule(seed_corpus, generic_hits):
     assert "- **national** (2 stories, 155 words, 2 truncated): dominant: *Human interest*" in text
     assert "present in 50% of stories" in text
     assert "Present in no group (by the majority rule): Morality" in text
+
+
+def test_describe_escapes_corpus_and_codebook_strings(tmp_path):
+    frames = """\
+    - id: war
+      label: '<script>alert(1)</script> *War*'
+      description: War.
+      detectors:
+        - id: war
+          terms: [war]
+    - id: peace
+      label: '[Peace](javascript:alert(1))'
+      description: Peace.
+      detectors:
+        - id: peace
+          terms: [treaty]
+    """
+    path = _write_codebook(tmp_path, frames)
+    path.write_text(path.read_text().replace("name: test", "name: test\ntitle: '# <b>T</b>'"))
+    book = framing.load_codebook(path)
+    corpus = stories_from_texts(["War. War again. The war went on.", "Nothing happened."])
+    hostile = "[click](javascript:alert(1)) <img src=x> **x**"
+    stories = corpus.stories.assign(outlet=[hostile, "AP_News"], **{"a`b": ["x", "y"]})
+    hits = framing.frame_hits(corpus.sentences, codebook=book)
+    summary = framing.frame_summary(hits, stories, codebook=book, group="outlet")
+    text = framing.describe(summary, codebook=book, group="outlet")
+    for raw in (hostile, "<script>", "<b>", "[Peace](javascript", "<img"):
+        assert raw not in text
+    assert f"- **{escape_markdown(hostile)}** (1 stories" in text
+    assert f"*{escape_markdown('<script>alert(1)</script> *War*')}*" in text
+    assert escape_markdown("[Peace](javascript:alert(1))") in text  # "Never present: …"
+    assert f"**{escape_markdown('# <b>T</b>')}** codebook" in text
+    assert "by `outlet`" in text and f"- **{escape_markdown('AP_News')}**" in text
+    odd = framing.frame_summary(hits, stories, codebook=book, group="a`b")
+    assert "by ``a`b``" in framing.describe(odd, codebook=book, group="a`b")
 
 
 def test_notebook_structure():
@@ -730,3 +850,246 @@ def test_a_regex_is_skipped_on_digit_free_text_only_when_every_match_has_a_digit
     from analysis.framing import _needs_digit
 
     assert _needs_digit(re.compile(pattern)) is needs
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def _finishes_within(code: str, seconds: float) -> str:
+    """Run ``code`` in a fresh interpreter and return its output; fail the test (instead of
+    hanging the suite) when it takes longer than ``seconds``."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+            cwd=Path(__file__).parents[1],
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"did not finish in {seconds:g} s:\n{code}")
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+HOSTILE_FRAMES = """\
+- id: hostile
+  label: Hostile
+  description: Catastrophic regular expressions.
+  detectors:
+    - id: nested_plus
+      terms: ['re:(a+)+$']
+    - id: overlapping
+      terms: ['re:(a|a)+$']
+    - id: nested_star
+      terms: ['re:(a*)*b']
+    - id: words
+      terms: ['re:(\\w+\\s?)+$']
+- id: plain
+  label: Plain
+  description: A word.
+  detectors:
+    - id: war
+      terms: [war]
+"""
+
+
+def test_catastrophic_regexes_do_not_hang_frame_hits_or_the_worker_pass(tmp_path):
+    # before: re:(a+)+$ on 30 "a" and a "!" took 185 s (x4 per two more characters)
+    path = _write_codebook(tmp_path, HOSTILE_FRAMES)
+    code = textwrap.dedent(
+        f"""
+        import json, warnings
+        from analysis import analyze, framing, stories_from_texts
+        book = framing.load_codebook({str(path)!r})
+        texts = ["The cry was " + "a" * n + "!" for n in (30, 40)] + ["Then war broke out."]
+        corpus = stories_from_texts(texts)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            hits = framing.frame_hits(corpus.sentences, codebook=book)
+        in_workers = analyze(corpus, codebooks=[book], terms=False, cache=False, workers=2)
+        print(json.dumps({{
+            "ids": corpus.sentences[["story_id", "sentence_id"]].values.tolist(),
+            "timeouts": [list(r) for r in hits.attrs.get("match_timeouts", ())],
+            "warnings": [str(w.message) for w in caught],
+            "hits": hits["detector"].tolist(),
+            "worker_hits": in_workers.frame_hits[book.name]["detector"].tolist(),
+        }}))
+        """
+    )
+    out = json.loads(_finishes_within(code, 60))
+    # (a*)*b finds the "b" of "broke"; the others find nothing, quickly or by timing out
+    assert out["hits"] == out["worker_hits"] == ["nested_star", "war"]
+    (story_1, sentence_1), (story_2, sentence_2), _ = out["ids"]
+    pattern = "re:(a|a)+$"
+    assert out["timeouts"] == [
+        [story_1, sentence_1, "hostile", "overlapping", pattern, "timeout"],
+        [story_2, sentence_2, "hostile", "overlapping", pattern, "timeout"],
+    ]
+    (message,) = out["warnings"]
+    for part in (str(path), "frame 'hostile'", "detector 'overlapping'", story_1, sentence_1):
+        assert part in message
+
+
+@pytest.fixture
+def slow_book(tmp_path, monkeypatch):
+    monkeypatch.setattr(framing, "REGEX_TIMEOUT", 0.02)
+    frames = """\
+    - id: hostile
+      label: Hostile
+      description: A catastrophic regular expression.
+      detectors:
+        - id: mixed
+          terms: [war, 're:(a|a)+$']
+        - id: slow
+          terms: ['re:(a|a)+$']
+    - id: plain
+      label: Plain
+      description: A word.
+      detectors:
+        - id: war_only
+          terms: [war]
+    """
+    return framing.load_codebook(_write_codebook(tmp_path, frames))
+
+
+def test_a_timed_out_detector_is_skipped_for_that_sentence_and_reported(slow_book):
+    corpus = stories_from_texts(["War cry " + "a" * 22 + "!", "War again."])
+    (story_1, story_2) = corpus.stories["story_id"]
+    first, second = corpus.sentences["sentence_id"]
+    with pytest.warns(framing.MatchTimeoutWarning) as caught:
+        hits = framing.frame_hits(corpus.sentences, codebook=slow_book)
+    got = list(zip(hits["sentence_id"], hits["frame"].astype(str), hits["detector"], strict=True))
+    assert got == [
+        (first, "plain", "war_only"),  # the other frame still counts the sentence
+        (second, "hostile", "mixed"),  # the skipped detector still fires elsewhere
+        (second, "plain", "war_only"),
+    ]
+    timeouts = framing.match_timeouts(hits)
+    assert list(timeouts.columns) == framing.TIMEOUT_COLUMNS
+    assert timeouts.values.tolist() == [
+        [story_1, first, "hostile", "mixed", "re:(a|a)+$", "timeout"],
+        [story_1, first, "hostile", "slow", "re:(a|a)+$", "timeout"],
+    ]
+    message = str(caught[0].message)
+    for part in (slow_book.path, "codebook 'test'", "frame 'hostile'", "detector 'mixed'"):
+        assert part in message
+    assert f"story {story_1!r}, sentence {first!r}" in message
+    assert "detector 'slow'" in message and "skipped in 1 sentence(s)" in message
+
+
+def test_a_regex_that_keeps_timing_out_is_switched_off(slow_book, monkeypatch):
+    monkeypatch.setattr(framing, "MAX_REGEX_TIMEOUTS", 2)
+    corpus = stories_from_texts([f"Cry {i} " + "a" * 22 + "!" for i in range(4)])
+    with pytest.warns(framing.MatchTimeoutWarning, match=r"skipped in 4 .*switched off"):
+        hits = framing.frame_hits(corpus.sentences, codebook=slow_book)
+    timeouts = framing.match_timeouts(hits)
+    slow = timeouts[timeouts["detector"] == "slow"]
+    assert slow["reason"].tolist() == ["timeout", "timeout", "switched off", "switched off"]
+    assert slow["sentence_id"].tolist() == corpus.sentences["sentence_id"].tolist()
+
+
+def test_no_timeouts_no_warning(generic_hits, recwarn):
+    assert framing.match_timeouts(generic_hits).empty
+    assert "match_timeouts" not in generic_hits.attrs
+    framing.warn_match_timeouts([], "generic")
+    assert not [w for w in recwarn if w.category is framing.MatchTimeoutWarning]
+
+
+def test_matching_is_linear_in_sentence_length(rules_book):
+    # before: every trigger was compared with every context and every kept hit, so a
+    # one-megabyte story without sentence punctuation took minutes
+    unit = "They condemned the cost of $5 and the first degree tax they pay. "
+    small = pd.DataFrame(
+        {
+            "story_id": ["s"],
+            "sentence_id": ["s/0"],
+            "sentence_index": [0],
+            "start": [0],
+            "text": [unit * 3],
+        }
+    )
+    per_unit = len(framing.frame_hits(small, codebook=rules_book)) / 3
+    assert per_unit == 4  # condemned, cost (near $5), $5, first degree; "pay" vetoes "tax"
+    code = textwrap.dedent(
+        f"""
+        import pandas as pd
+        from analysis import framing
+        text = {unit!r} * 15_000
+        sentences = pd.DataFrame({{"story_id": ["s"], "sentence_id": ["s/0"],
+            "sentence_index": [0], "start": [0], "text": [text]}})
+        hits = framing.frame_hits(sentences, codebook={rules_book.path!r})
+        print(len(text), len(hits))
+        """
+    )
+    n_chars, n_hits = map(int, _finishes_within(code, 60).split())
+    assert n_chars > 900_000
+    assert n_hits == 15_000 * per_unit
+
+
+def _reference_nearest(triggers, contexts, window):
+    """The pairwise rule the matcher used to apply: every trigger against every context."""
+
+    def distance(t0, t1, c):
+        return max(0, c[2] - t1, t0 - c[3])
+
+    def close(s, e, t0, t1, c):
+        if c[0] < e and s < c[1]:
+            return False
+        return window is None or distance(t0, t1, c) <= window
+
+    return [
+        min(
+            (c for c in contexts if close(s, e, t0, t1, c)),
+            key=lambda c, t0=t0, t1=t1: (distance(t0, t1, c), c[0]),
+            default=None,
+        )
+        for s, e, t0, t1, _ in triggers
+    ]
+
+
+@st.composite
+def _spans_in_text(draw):
+    text = draw(st.text(alphabet=st.sampled_from(list("ab $-.")), min_size=1, max_size=40))
+    starts, ends = framing._token_spans(framing._WORD_SPLIT.split(text))
+
+    def span(label):
+        if starts and draw(st.booleans()):  # a phrase: whole tokens
+            i = draw(st.integers(0, len(starts) - 1))
+            j = draw(st.integers(i, min(i + 2, len(starts) - 1)))
+            return (starts[i], ends[j], i, j, label)
+        s = draw(st.integers(0, len(text) - 1))  # a regex match: any stretch
+        e = draw(st.integers(s + 1, len(text)))
+        t0 = max(bisect.bisect_right(starts, s) - 1, 0)
+        return (s, e, t0, max(bisect.bisect_left(starts, e) - 1, t0), label)
+
+    triggers = [span(f"t{k}") for k in range(draw(st.integers(0, 6)))]
+    contexts = [span(f"c{k}") for k in range(draw(st.integers(0, 8)))]
+    window = draw(st.one_of(st.none(), st.integers(1, 4)))
+    return framing._drop_contained(triggers), contexts, window
+
+
+@settings(max_examples=500, deadline=None)
+@given(_spans_in_text())
+def test_nearest_context_is_the_pairwise_rule(case):
+    triggers, contexts, window = case
+    assert framing._nearest_contexts(triggers, contexts, window) == _reference_nearest(
+        triggers, contexts, window
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from("abc")).map(
+            lambda t: (t[0], t[0] + t[1], 0, 0, t[2])
+        ),
+        max_size=12,
+    )
+)
+def test_drop_contained_is_the_pairwise_rule(spans):
+    kept = []
+    for span in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if not any(k[0] <= span[0] and span[1] <= k[1] for k in kept):
+            kept.append(span)
+    assert framing._drop_contained(spans) == kept
