@@ -1,0 +1,119 @@
+"""Topics and language: distinctive terms, topics, similarity, actors and quotations.
+
+Every function takes the corpus' tidy tables (``stories``, ``sentences`` or the whole
+:class:`~analysis.corpus.Corpus`) first, keyword-only options after, and returns new tables sorted
+on explicit keys; inputs are never mutated and the same input gives identical output.
+
+One module per method; each module's docstring states the rule or formula and its source:
+
+- :mod:`~analysis.language.data` - the method data files of ``analysis/data/language`` (stop
+  words, not-names, place and organisation gazetteers, designators, speech verbs), loaded and
+  validated by :func:`language_data`.
+- :mod:`~analysis.language.tables` - checks of the input tables; stories grouped by a column.
+- :mod:`~analysis.language.terms` - the vocabulary rule (:func:`text_terms`: any text to
+  unigrams and bigrams), :class:`TermCounts` and :func:`term_counts`, TF-IDF weights.
+- :mod:`~analysis.language.distinctive` - :func:`distinctive_terms`, the weighted log-odds ratio
+  with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), and :func:`tfidf_terms`.
+- :mod:`~analysis.language.topics` - :func:`topic_model`, NMF of TF-IDF over stories, paragraphs
+  or sentences (:func:`choose_unit`), :func:`auto_n_topics` (Mardia, Kent & Bibby 1979), labels,
+  shares and typical sentences (:class:`TopicModel`).
+- :mod:`~analysis.language.similarity` - cosine similarity of TF-IDF vectors
+  (:func:`similarity_matrix`, :func:`nearest_neighbours`, :func:`near_duplicates`).
+- :mod:`~analysis.language.actor_extraction` - rule-based actor mentions and their merging
+  (:func:`actor_mentions`, :func:`actors`), with the precision measured on the seeds.
+- :mod:`~analysis.language.quotations` - direct quotations, their kind, speaker and verb
+  (:func:`quotes`, :func:`quote_summary`).
+
+The plain-language reading of these tables is :func:`analysis.narrate.language.describe`.
+"""
+
+from analysis.language.actor_extraction import (
+    ACTOR_COLUMNS,
+    MENTION_COLUMNS,
+    actor_mentions,
+    actors,
+)
+from analysis.language.data import LANGUAGE_DATA_DIR, language_data, stop_words
+from analysis.language.distinctive import (
+    DISTINCTIVE_COLUMNS,
+    Z_SIGNIFICANT,
+    distinctive_terms,
+    tfidf_terms,
+)
+from analysis.language.quotations import (
+    MAX_SCARE_WORDS,
+    MAX_VERB_DISTANCE,
+    QUOTE_COLUMNS,
+    quote_summary,
+    quotes,
+    top_speakers,
+)
+from analysis.language.similarity import (
+    MAX_DENSE_SIMILARITY,
+    NEAR_DUPLICATE_THRESHOLD,
+    NEIGHBOUR_COLUMNS,
+    RELATED_THRESHOLD,
+    SIMILARITY_BLOCK_CELLS,
+    near_duplicates,
+    nearest_neighbours,
+    ranked_pairs,
+    similarity_matrix,
+)
+from analysis.language.tables import group_values
+from analysis.language.terms import TermCounts, check_ngram_range, term_counts, text_terms
+from analysis.language.topics import (
+    MAX_AUTO_TOPICS,
+    MIN_PARAGRAPH_UNITS,
+    MIN_TOPIC_UNITS,
+    MIN_TYPICAL_WORDS,
+    TYPICAL_UNITS,
+    TopicModel,
+    Unit,
+    auto_n_topics,
+    choose_unit,
+    topic_model,
+)
+
+__all__ = [
+    "ACTOR_COLUMNS",
+    "DISTINCTIVE_COLUMNS",
+    "LANGUAGE_DATA_DIR",
+    "MAX_AUTO_TOPICS",
+    "MAX_DENSE_SIMILARITY",
+    "MAX_SCARE_WORDS",
+    "MAX_VERB_DISTANCE",
+    "MENTION_COLUMNS",
+    "MIN_PARAGRAPH_UNITS",
+    "MIN_TOPIC_UNITS",
+    "MIN_TYPICAL_WORDS",
+    "NEAR_DUPLICATE_THRESHOLD",
+    "NEIGHBOUR_COLUMNS",
+    "QUOTE_COLUMNS",
+    "RELATED_THRESHOLD",
+    "SIMILARITY_BLOCK_CELLS",
+    "TYPICAL_UNITS",
+    "Z_SIGNIFICANT",
+    "TermCounts",
+    "TopicModel",
+    "Unit",
+    "actor_mentions",
+    "actors",
+    "auto_n_topics",
+    "check_ngram_range",
+    "choose_unit",
+    "distinctive_terms",
+    "group_values",
+    "language_data",
+    "near_duplicates",
+    "nearest_neighbours",
+    "quote_summary",
+    "quotes",
+    "ranked_pairs",
+    "similarity_matrix",
+    "stop_words",
+    "term_counts",
+    "text_terms",
+    "tfidf_terms",
+    "top_speakers",
+    "topic_model",
+]

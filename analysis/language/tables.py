@@ -1,0 +1,112 @@
+"""The input tables of the language step: their checks, and stories grouped by a column.
+
+The language functions take the corpus' tidy tables (``stories``, ``sentences`` or the whole
+:class:`~analysis.corpus.Corpus`). A ``group`` argument names a story column whose values are
+compared (``story_id``, ``outlet``, ``bias_label`` ...); groups are listed in order of first
+appearance and a missing value forms the group :data:`analysis._checks.MISSING_GROUP`.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analysis._checks import group_labels, require_columns
+from analysis.errors import ParameterError
+
+__all__ = [
+    "SENTENCE_COLUMNS",
+    "STORY_COLUMNS",
+    "check_group",
+    "check_stories",
+    "check_table",
+    "corpus_tables",
+    "group_matrix",
+    "group_values",
+    "sentences_by_story",
+]
+
+#: Columns every stories table given to the language functions has.
+STORY_COLUMNS = ("story_id", "text")
+#: Columns of the sentences table :func:`corpus_tables` checks.
+SENTENCE_COLUMNS = ("story_id", "sentence_id", "paragraph_index", "sentence_index", "text")
+
+
+def check_table(frame: object, columns: list[str] | tuple[str, ...], name: str) -> None:
+    """Raise unless ``frame`` is a DataFrame with ``columns``; the hint names the corpus table.
+
+    Args:
+        frame: the table passed by the caller.
+        columns: the columns it must have.
+        name: ``"stories"`` or ``"sentences"`` (the argument and the corpus attribute).
+    """
+    hint = f"Pass the corpus' {name} table (load_corpus(...).{name})."
+    require_columns(frame, columns, name, hint=hint)
+
+
+def check_stories(stories: object) -> None:
+    """Raise unless ``stories`` is a stories table (``story_id``, ``text``)."""
+    check_table(stories, STORY_COLUMNS, "stories")
+
+
+def check_group(stories: pd.DataFrame, group: str) -> None:
+    """Raise unless ``group`` is a column of ``stories``."""
+    if group not in stories.columns:
+        raise ParameterError(
+            f"group {group!r} is not a column of stories; choose one of {list(stories.columns)}"
+        )
+
+
+def group_values(stories: pd.DataFrame, group: str) -> tuple[list[str], np.ndarray]:
+    """Group labels (order of first appearance) and the group index of each story.
+
+    >>> group_values(pd.DataFrame({"side": ["b", None, "b", "a"]}), "side")
+    (['b', '(missing)', 'a'], array([0, 1, 0, 2]))
+    """
+    values = group_labels(stories[group])
+    labels = list(dict.fromkeys(values))
+    index = {label: i for i, label in enumerate(labels)}
+    return labels, np.array([index[v] for v in values], dtype=np.int64)
+
+
+def group_matrix(n_groups: int, index: np.ndarray) -> sp.csr_matrix:
+    """Sparse ``groups x items`` membership matrix (1 where item ``j`` is in group ``index[j]``).
+
+    >>> group_matrix(2, np.array([0, 1, 0])).toarray().tolist()
+    [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    """
+    ones = np.ones(len(index), dtype=np.float64)
+    return sp.csr_matrix((ones, (index, np.arange(len(index)))), shape=(n_groups, len(index)))
+
+
+def corpus_tables(corpus: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The checked ``stories`` and ``sentences`` tables of a corpus.
+
+    Raises:
+        ParameterError: not a corpus, or a table without its columns.
+    """
+    stories = getattr(corpus, "stories", None)
+    sentences = getattr(corpus, "sentences", None)
+    if not isinstance(stories, pd.DataFrame) or not isinstance(sentences, pd.DataFrame):
+        raise ParameterError(f"expected a Corpus (load_corpus(...)), got {type(corpus).__name__}")
+    check_stories(stories)
+    check_table(sentences, SENTENCE_COLUMNS, "sentences")
+    return stories, sentences
+
+
+def sentences_by_story(sentences: pd.DataFrame, columns: list[str]) -> list[tuple[str, list]]:
+    """Sentence records (``columns``) grouped by story (order of first appearance), each story's
+    sentences by ``sentence_index``."""
+    table = sentences[columns]
+    order = {sid: i for i, sid in enumerate(dict.fromkeys(table["story_id"]))}
+    records = sorted(
+        table.itertuples(index=False, name="Sentence"),
+        key=lambda r: (order[r.story_id], r.sentence_index),
+    )
+    return [
+        (str(story_id), list(group))
+        for story_id, group in itertools.groupby(records, key=lambda r: r.story_id)
+    ]

@@ -1,0 +1,78 @@
+"""Tests of analysis.language.similarity: TF-IDF cosine, nearest neighbours, near-duplicates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pandas.testing import assert_frame_equal
+
+from analysis.corpus import stories_from_texts
+from analysis.errors import ParameterError
+from analysis.language.similarity import (
+    RELATED_THRESHOLD,
+    near_duplicates,
+    nearest_neighbours,
+    similarity_matrix,
+)
+
+
+def test_seed_stories_are_pairwise_dissimilar(seed_corpus):
+    sim = similarity_matrix(seed_corpus.stories)
+    values = sim.to_numpy()
+    assert list(sim.index) == list(seed_corpus.stories["story_id"])
+    assert np.allclose(np.diag(values), 1.0)
+    assert np.allclose(values, values.T)
+    off = values[~np.eye(len(values), dtype=bool)]
+    assert off.max() < RELATED_THRESHOLD
+
+
+def test_group_similarity_and_dense_limit(seed_corpus, monkeypatch):
+    stories = seed_corpus.stories.assign(side=["x", "y", "y", "x"])
+    sim = similarity_matrix(stories, group="side")
+    assert sim.shape == (2, 2) and list(sim.index) == ["x", "y"] and sim.index.name == "side"
+    monkeypatch.setattr("analysis.language.similarity.MAX_DENSE_SIMILARITY", 3)
+    with pytest.raises(ParameterError, match="use nearest_neighbours"):
+        similarity_matrix(seed_corpus.stories)
+
+
+def test_near_duplicates_and_neighbours_find_a_republished_story(seed_corpus):
+    texts = list(seed_corpus.stories["raw_text"])
+    corpus = stories_from_texts(
+        [*texts, texts[0].replace("dramatic", "dramatic, stunning"), texts[2]]
+    )
+    dups = near_duplicates(corpus.stories)
+    ids = list(corpus.stories["story_id"])
+    pairs = set(zip(dups["story_id"], dups["other_id"], strict=True))
+    assert pairs == {(ids[0], ids[4]), (ids[2], ids[5])}
+    nn = nearest_neighbours(corpus.stories, k=2)
+    first = nn[nn["rank"] == 1].set_index("story_id")
+    assert first.loc[ids[0], "neighbour_id"] == ids[4]
+    assert bool(first.loc[ids[0], "near_duplicate"])
+    assert (nn.groupby("story_id")["rank"].max() <= 2).all()
+
+
+def test_nearest_neighbours_blocks_give_the_same_answer(seed_corpus, monkeypatch):
+    whole = nearest_neighbours(seed_corpus.stories, k=3)
+    monkeypatch.setattr(
+        "analysis.language.similarity.SIMILARITY_BLOCK_CELLS", 4
+    )  # one row per block
+    assert_frame_equal(nearest_neighbours(seed_corpus.stories, k=3), whole)
+    assert_frame_equal(
+        near_duplicates(seed_corpus.stories, threshold=0.001),
+        near_duplicates(seed_corpus.stories, threshold=0.001).copy(),
+    )
+
+
+@pytest.mark.parametrize("bad", [0, 1.5, -0.1, "high", True])
+def test_near_duplicate_threshold_errors(seed_corpus, bad):
+    with pytest.raises(ParameterError, match="threshold"):
+        near_duplicates(seed_corpus.stories, threshold=bad)
+
+
+def test_similarity_empty_inputs(seed_corpus):
+    empty = seed_corpus.stories.iloc[:0]
+    assert similarity_matrix(empty).empty
+    assert nearest_neighbours(empty).empty
+    assert near_duplicates(seed_corpus.stories.iloc[:1]).empty
+    with pytest.raises(ParameterError, match="k must be"):
+        nearest_neighbours(seed_corpus.stories, k=0)

@@ -1,0 +1,86 @@
+"""Tests of analysis.language.terms: the vocabulary rule and term counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.errors import ParameterError
+from analysis.language.data import stop_words
+from analysis.language.terms import TermCounts, term_counts, text_terms
+from tests.conftest import JAPAN
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia's army", {"russia": 1, "army": 1, "russia army": 1}),
+        ("the U.S. action", {"u.s": 1, "action": 1, "u.s action": 1}),
+        ("oil, gas", {"oil": 1, "gas": 1}),  # no bigram across punctuation
+        ("Department of Justice", {"department": 1, "justice": 1}),  # stop word breaks bigram
+        ("9 trillion yen in 2026", {"trillion": 1, "yen": 1, "trillion yen": 1}),
+        ("a b c", {}),  # one-letter tokens dropped
+        ("Oil. Gas", {"oil": 1, "gas": 1}),  # sentence end breaks a bigram
+        ("", {}),
+    ],
+)
+def test_text_terms_vocabulary_rule(text, expected):
+    assert text_terms(text) == Counter(expected)
+
+
+def test_text_terms_ngram_range_and_stop_words():
+    text = "The Foreign Ministry condemned it"
+    assert text_terms(text, ngram_range=(1, 1)) == Counter(
+        {"foreign": 1, "ministry": 1, "condemned": 1}
+    )
+    assert text_terms(text, ngram_range=(2, 2)) == Counter(
+        {"foreign ministry": 1, "ministry condemned": 1}
+    )
+    assert text_terms(text, ngram_range=(1, 1), stop_words=())["the"] == 1
+
+
+@pytest.mark.parametrize("bad", [(0, 1), (1, 3), (2, 1), "12", (1,), None])
+def test_text_terms_rejects_bad_ngram_range(bad):
+    with pytest.raises(ParameterError, match="ngram_range"):
+        text_terms("text", ngram_range=bad)
+
+
+def test_stop_words_must_be_a_collection():
+    with pytest.raises(ParameterError, match="not one string"):
+        text_terms("text", stop_words="the")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200))
+def test_text_terms_never_keeps_stop_words_or_letterless_tokens(text):
+    stop = stop_words()
+    for term in text_terms(text):
+        for word in term.split(" "):
+            assert word not in stop
+            assert any(ch.isalpha() for ch in word)
+            assert word == word.lower()
+            assert not word.endswith("'s")
+
+
+def test_term_counts_matrix_matches_text_terms(seed_corpus):
+    tc = term_counts(seed_corpus.stories)
+    assert tc.doc_ids == tuple(seed_corpus.stories["story_id"])
+    assert list(tc.terms) == sorted(tc.terms)
+    row = tc.doc_ids.index(JAPAN)
+    text = seed_corpus.stories.set_index("story_id").loc[JAPAN, "text"]
+    expected = text_terms(text)
+    got = {tc.terms[j]: int(tc.matrix[row, j]) for j in tc.matrix[row].indices}
+    assert got == dict(expected)
+
+
+def test_term_counts_from_counters_and_to_frame_round_trip():
+    tc = TermCounts.from_counters({"a": Counter(oil=2), "b": Counter(gas=1, oil=1)})
+    frame = tc.to_frame()
+    assert frame.to_dict("records") == [
+        {"doc_id": "a", "term": "oil", "count": 2},
+        {"doc_id": "b", "term": "gas", "count": 1},
+        {"doc_id": "b", "term": "oil", "count": 1},
+    ]
