@@ -1,4 +1,4 @@
-"""Check analysis.scorers against the unmodified sentiment libraries on real text, and time both.
+"""Check analysis.sentiment.fast against the unmodified sentiment libraries on real text.
 
 Compares TextBlob's Pattern sentiment (polarity, subjectivity and assessments) and VADER's four
 scores, shortcut against library, on every distinct sentence of the AllSides sample and on every
@@ -22,9 +22,10 @@ def main() -> int:
     from textblob.en import sentiment as stock_pattern
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from analysis import config, scorers
+    from analysis import config
     from analysis.corpus import load_corpus
-    from analysis.validation import load_sentiment_ratings, missing_validation_data
+    from analysis.sentiment import fast
+    from analysis.sentiment_validation import load_sentiment_ratings, missing_validation_data
 
     sets: dict[str, list[str]] = {}
     if config.allsides_csv().exists():
@@ -37,9 +38,9 @@ def main() -> int:
     if not sets:
         print("skipped: neither the AllSides corpus nor the ratings are in ../shared")
         return 0
-    print(f"shortcuts on: {scorers.fast_paths()}")
-    stock_vader, fast_vader = SentimentIntensityAnalyzer(), scorers.Vader()
-    scorers.warm_up()
+    print(f"shortcuts on: {fast.fast_paths()}")
+    stock_vader, fast_vader = SentimentIntensityAnalyzer(), fast.Vader()
+    fast.warm_up()
     len(stock_pattern)
     failed = 0
     for name, texts in sets.items():
@@ -48,7 +49,7 @@ def main() -> int:
         expected_pattern = [stock_pattern(t) for t in texts]
         timings["textblob library"] = time.perf_counter() - started
         started = time.perf_counter()
-        got_pattern = [scorers.pattern_sentiment(t) for t in texts]
+        got_pattern = [fast.pattern_sentiment(t) for t in texts]
         timings["textblob shortcut"] = time.perf_counter() - started
         started = time.perf_counter()
         expected_vader = [stock_vader.polarity_scores(t) for t in texts]
@@ -61,7 +62,7 @@ def main() -> int:
             for g, e in zip(got_pattern, expected_pattern, strict=True)
         )
         vader_diff = sum(g != e for g, e in zip(got_vader, expected_vader, strict=True))
-        fallback = sum(scorers.pattern_tokens(t) is None for t in texts)
+        fallback = sum(fast.pattern_tokens(t) is None for t in texts)
         failed += pattern_diff + vader_diff
         print(
             f"{name:<24} {len(texts):>7,} texts  differences: textblob {pattern_diff}, "

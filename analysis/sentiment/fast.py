@@ -25,20 +25,23 @@ VADER (Hutto & Gilbert 2014)
     rebuilt text equals the input, so the input is handed over as one piece. The negation and
     idiom checks lower-case the whole sentence for every lexicon word but read at most three words
     before and two after it; they are given that window, with the position shifted to match.
+    :func:`vader` is the one analyser of the process.
 
-``tests/test_scorers.py`` compares both with the unmodified libraries on the seeds, on generated
-texts and, when ``../shared`` is present, on AllSides sentences and VADER's rated tweets;
-``benchmarks/scorer_equality.py`` does so on every distinct AllSides sentence and prints the
-speed-up.
+The libraries' own objects come from :mod:`analysis.sentiment.lexicons`.
+``tests/test_sentiment_fast.py`` compares both with the unmodified libraries on the seeds, on
+generated texts and, when ``../shared`` is present, on AllSides sentences and VADER's rated
+tweets; ``benchmarks/scorer_equality.py`` does so on every distinct AllSides sentence and prints
+the speed-up.
 """
 
 from __future__ import annotations
 
 import functools
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from analysis.sentiment.lexicons import installed_version, pattern_library
 
 __all__ = [
     "CHECKED_VERSIONS",
@@ -46,6 +49,7 @@ __all__ = [
     "fast_paths",
     "pattern_sentiment",
     "pattern_tokens",
+    "vader",
     "warm_up",
 ]
 
@@ -61,37 +65,19 @@ CHUNK_MEMO_SIZE = 200_000
 @functools.cache
 def fast_paths() -> dict[str, bool]:
     """Which library is called through its shortcut (its installed version was checked)."""
-
-    def checked(name: str) -> bool:
-        try:
-            return version(name) in CHECKED_VERSIONS[name]
-        except PackageNotFoundError:
-            return False
-
-    return {name: checked(name) for name in CHECKED_VERSIONS}
+    return {name: installed_version(name) in CHECKED_VERSIONS[name] for name in CHECKED_VERSIONS}
 
 
 def warm_up() -> None:
     """Import TextBlob and load both lexicons now (e.g. before worker processes fork)."""
-    from analysis.sentiment import _vader
-
-    _vader()
+    vader()
     if fast_paths()["textblob"]:
         _loaded_analyser()
     else:
-        len(_pattern()[0])
+        len(pattern_library().analyser)
 
 
 # --------------------------------------------------------------------------- TextBlob / Pattern
-
-
-@functools.cache
-def _pattern() -> tuple[Any, Any, tuple[tuple[str, str], ...]]:
-    """TextBlob's analyser, Pattern's text module and its contraction replacements."""
-    import textblob._text as pattern_text
-    from textblob.en import sentiment
-
-    return sentiment, pattern_text, tuple(pattern_text.replacements.items())
 
 
 @functools.cache
@@ -100,7 +86,7 @@ def _loaded_analyser() -> Any:
     look-ups. Pattern's ``lazydict`` loads the lexicon on first use and then means to hand these
     calls to ``dict``, but it rebinds them on the instance, where Python does not look up ``in``
     and ``[]``; every look-up keeps going through its loader check. Same data, same methods."""
-    analyser = _pattern()[0]
+    analyser = pattern_library().analyser
     len(analyser)  # loads the lexicon
     loaded_class = type(
         "LoadedSentiment",
@@ -116,7 +102,7 @@ def _loaded_analyser() -> Any:
 @functools.cache
 def _pattern_punctuation() -> tuple[frozenset[str], frozenset[str]]:
     """The characters find_tokens strips from the start of a chunk and from its end."""
-    punctuation = _pattern()[1].PUNCTUATION
+    punctuation = pattern_library().text_module.PUNCTUATION
     lead = frozenset(punctuation.replace(".", ""))
     return lead, lead | {"."}
 
@@ -133,7 +119,7 @@ def _chunk_tokens(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if chunk[0] not in lead and chunk[-1] not in trail:
             tokens: tuple[str, ...] = (chunk,)  # find_tokens' stripping loops do not start
         else:
-            tokens = tuple(" ".join(_pattern()[0].tokenizer(chunk)).split())
+            tokens = tuple(" ".join(pattern_library().analyser.tokenizer(chunk)).split())
         found = (tokens, tuple(t.lower() for t in tokens))
         if len(_chunk_memo) >= CHUNK_MEMO_SIZE:
             _chunk_memo.clear()
@@ -143,10 +129,14 @@ def _chunk_tokens(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def pattern_tokens(text: str) -> list[str] | None:
     """The lower-cased tokens Pattern's sentiment assesses in ``text``, or ``None`` when only
-    Pattern's full tokenizer can tell (a line break, an emoticon, ``(!)``)."""
+    Pattern's full tokenizer can tell (a line break, an emoticon, ``(!)``).
+
+    >>> pattern_tokens("It wasn't good.")
+    ['it', 'was', 'n', "'", 't', 'good', '.']
+    """
     if "\n" in text or "\r" in text:
         return None
-    _, pattern_text, replacements = _pattern()
+    _, pattern_text, replacements = pattern_library()
     for old, new in replacements:  # find_tokens: re.sub of these literal strings
         if old in text:
             text = text.replace(old, new)
@@ -172,7 +162,7 @@ def pattern_sentiment(text: str) -> Any:
         tokens = pattern_tokens(text)
         if tokens is not None:
             return _loaded_analyser()(tokens)
-    return _pattern()[0](text)
+    return pattern_library().analyser(text)
 
 
 # --------------------------------------------------------------------------- VADER
@@ -219,3 +209,14 @@ class Vader(SentimentIntensityAnalyzer):
         if not self._fast or i < 3:
             return SentimentIntensityAnalyzer._special_idioms_check(valence, words, i)
         return SentimentIntensityAnalyzer._special_idioms_check(valence, words[i - 3 : i + 3], 3)
+
+
+@functools.lru_cache(maxsize=1)
+def vader() -> Vader:
+    """The process's VADER analyser (loading its lexicon costs about 0.1 s): VADER's own scores at
+    a lower cost (:class:`Vader`).
+
+    >>> vader().polarity_scores("A wonderful, happy day.")["compound"]
+    0.8126
+    """
+    return Vader()

@@ -1,5 +1,5 @@
-"""analysis.scorers gives exactly the libraries' own scores (TextBlob's Pattern sentiment and
-VADER), on the seeds, on generated texts and on real sentences when ../shared is present."""
+"""analysis.sentiment.fast gives exactly the libraries' own scores (TextBlob's Pattern sentiment
+and VADER), on the seeds, on generated texts and on real sentences when ../shared is present."""
 
 from __future__ import annotations
 
@@ -9,30 +9,30 @@ from hypothesis import strategies as st
 from textblob.en import sentiment as stock_pattern
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analysis import scorers
-from analysis.validation import load_sentiment_ratings, missing_validation_data
+from analysis.sentiment import fast
+from analysis.sentiment_validation import load_sentiment_ratings, missing_validation_data
 
 STOCK_VADER = SentimentIntensityAnalyzer()
-FAST_VADER = scorers.Vader()
+FAST_VADER = fast.Vader()
 
 
 def _same(text: str) -> None:
     expected = stock_pattern(text)
-    got = scorers.pattern_sentiment(text)
+    got = fast.pattern_sentiment(text)
     assert (got[0], got[1]) == (expected[0], expected[1]), text
     assert got.assessments == expected.assessments, text
     assert FAST_VADER.polarity_scores(text) == STOCK_VADER.polarity_scores(text), text
 
 
 def test_the_shortcuts_are_on_for_the_installed_versions():
-    off = [name for name, on in scorers.fast_paths().items() if not on]
+    off = [name for name, on in fast.fast_paths().items() if not on]
     if off:
         # scores stay right (the plain library calls are used), only slower
         pytest.skip(
             f"shortcuts off for {off}: installed versions not in CHECKED_VERSIONS; re-run "
             "benchmarks/scorer_equality.py against them and add them"
         )
-    assert scorers.fast_paths() == {"textblob": True, "vaderSentiment": True}
+    assert fast.fast_paths() == {"textblob": True, "vaderSentiment": True}
 
 
 def test_seed_sentences_score_exactly_as_the_libraries_do(seed_corpus):
@@ -68,10 +68,10 @@ def test_hand_picked_edge_cases_score_exactly_as_the_libraries_do(text):
 
 
 def test_emoticons_and_line_breaks_fall_back_to_the_full_tokenizer():
-    assert scorers.pattern_tokens("a happy day :)") is None
-    assert scorers.pattern_tokens("see (!) this") is None
-    assert scorers.pattern_tokens("one\ntwo") is None
-    assert scorers.pattern_tokens("It wasn't good.") == ["it", "was", "n", "'", "t", "good", "."]
+    assert fast.pattern_tokens("a happy day :)") is None
+    assert fast.pattern_tokens("see (!) this") is None
+    assert fast.pattern_tokens("one\ntwo") is None
+    assert fast.pattern_tokens("It wasn't good.") == ["it", "was", "n", "'", "t", "good", "."]
 
 
 _PIECES = st.sampled_from(
@@ -141,7 +141,7 @@ def test_allsides_sentences_score_exactly_as_the_libraries_do(allsides_corpus):
     for text in texts:
         _same(text)
     # the shortcut is what was compared: Pattern's full tokenizer is needed for very few
-    assert sum(scorers.pattern_tokens(t) is None for t in texts) < len(texts) / 100
+    assert sum(fast.pattern_tokens(t) is None for t in texts) < len(texts) / 100
 
 
 def test_rated_tweets_score_exactly_as_the_libraries_do():

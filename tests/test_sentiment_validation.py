@@ -1,4 +1,4 @@
-"""Tests of analysis.validation: agreement of the sentiment scores with human ratings.
+"""Tests of analysis.sentiment_validation: agreement of the sentiment scores with human ratings.
 
 Tests that need the shared ratings skip with a reason when ``../shared`` is absent; the error
 paths run on small files written to a temporary folder.
@@ -14,10 +14,9 @@ import pytest
 from analysis.errors import CorpusError, ParameterError
 from analysis.figures.sentiment import validation_chart
 from analysis.sentiment import DEFAULT_SCORE, POLARITY_SCORES
-from analysis.validation import (
+from analysis.sentiment_validation import (
     VALIDATION_FILES,
     choose_default_score,
-    describe_validation,
     load_sentiment_ratings,
     missing_validation_data,
     validate_sentiment,
@@ -87,13 +86,6 @@ def test_the_package_default_is_the_measured_choice(table):
     assert choose_default_score(table) == DEFAULT_SCORE
 
 
-def test_describe_validation_reads_the_table(table):
-    text = describe_validation(table)
-    assert "18,513 texts" in text
-    assert "VADER on the tweets: r = 0.872 (the VADER paper reports 0.881)" in text
-    assert f"`{DEFAULT_SCORE}`, the same as the package default" in text
-
-
 def test_ratings_table(table):
     ratings = load_sentiment_ratings()
     assert len(ratings) == 18513
@@ -114,7 +106,6 @@ def test_missing_folder_raises_or_gives_an_empty_table(tmp_path):
         validate_sentiment(folder)
     empty = validate_sentiment(folder, if_missing="empty")
     assert empty.empty and list(empty.columns) == ["dataset", "model", "n", "r", "macro_f1"]
-    assert describe_validation(empty).startswith("- Validation skipped: the human sentiment")
     assert "skipped" in validation_chart(empty).layout.title.text
     with pytest.raises(ParameterError, match="no default can be chosen"):
         choose_default_score(empty)

@@ -1,5 +1,9 @@
 """How well the sentiment scores agree with people: validation against human ratings.
 
+The scores validated are those of :mod:`analysis.sentiment`: VADER's ``vader_compound`` (Hutto &
+Gilbert 2014), TextBlob's ``textblob_polarity`` (Pattern's lexicon; De Smedt & Daelemans 2012,
+*Pattern for Python*, JMLR 13: 2063-2067) and their mean.
+
 Data: the ground-truth files published with VADER (Hutto & Gilbert 2014, *VADER: A Parsimonious
 Rule-based Model for Sentiment Analysis of Social Media Text*, ICWSM): 4,200 tweets, 10,605
 movie-review snippets and 3,708 Amazon product-review snippets, each rated by about 20 people on
@@ -20,9 +24,11 @@ Metrics, per dataset and per score of :data:`analysis.sentiment.POLARITY_SCORES`
   (:data:`MODEL_NEUTRAL_BAND`, VADER's documented threshold), the same band for every score.
 
 :func:`choose_default_score` turns the table into the choice of
-:data:`analysis.sentiment.DEFAULT_SCORE` by a stated rule. None of the three sets is news prose:
-the numbers say how each model agrees with people on short opinionated texts, an upper bound
-for sober news sentences.
+:data:`analysis.sentiment.DEFAULT_SCORE` by a stated rule: average r and macro-F1 over the
+datasets (:func:`mean_agreement`) and, among the scores whose mean macro-F1 is within 0.01 of the
+best, take the highest mean r. None of the three sets is news prose: the numbers say how each
+model agrees with people on short opinionated texts, an upper bound for sober news sentences.
+The plain-language reading of the table is :mod:`analysis.narrate.sentiment_validation`.
 """
 
 from __future__ import annotations
@@ -39,15 +45,16 @@ from sklearn.metrics import f1_score
 
 from analysis import config
 from analysis.errors import CorpusError, ParameterError
-from analysis.sentiment import DEFAULT_SCORE, POLARITY_SCORES, classify, score_texts
+from analysis.sentiment import POLARITY_SCORES, classify, score_texts
 
 __all__ = [
     "HUMAN_NEUTRAL_BAND",
     "MODEL_NEUTRAL_BAND",
     "VALIDATION_FILES",
+    "PAPER_VADER_TWEETS_R",
     "choose_default_score",
-    "describe_validation",
     "load_sentiment_ratings",
+    "mean_agreement",
     "missing_validation_data",
     "validate_sentiment",
 ]
@@ -248,48 +255,21 @@ def choose_default_score(table: pd.DataFrame, *, f1_tolerance: float = 0.01) -> 
             "the validation table is empty, so no default can be chosen"
             + (f" ({table.attrs['skipped']})" if "skipped" in table.attrs else "")
         )
-    means = _model_means(table)
+    means = mean_agreement(table)
     eligible = means[means["macro_f1"] >= means["macro_f1"].max() - f1_tolerance]
     return str(eligible["r"].idxmax())
 
 
-def _model_means(table: pd.DataFrame) -> pd.DataFrame:
+def mean_agreement(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean ``r`` and ``macro_f1`` of each model over the datasets of :func:`validate_sentiment`'s
+    table (each set weighs the same), indexed by model in
+    :data:`~analysis.sentiment.POLARITY_SCORES` order, other models after them sorted.
+
+    >>> rows = [("a", "vader_compound", 2, 0.5, 0.4), ("b", "vader_compound", 2, 0.7, 0.6)]
+    >>> table = pd.DataFrame(rows, columns=["dataset", "model", "n", "r", "macro_f1"])
+    >>> mean_agreement(table).round(3).to_dict("index")
+    {'vader_compound': {'r': 0.6, 'macro_f1': 0.5}}
+    """
     order = [m for m in POLARITY_SCORES if m in set(table["model"])]
     order += sorted(set(table["model"]) - set(order))
     return table.groupby("model")[["r", "macro_f1"]].mean().loc[order]
-
-
-def describe_validation(table: pd.DataFrame) -> str:
-    """A plain-language reading of :func:`validate_sentiment`'s table, as Markdown.
-
-    Every figure is taken from the table; when the validation was skipped, the reason.
-    """
-    if "skipped" in table.attrs and table.empty:
-        return f"- Validation skipped: {table.attrs['skipped']}."
-    if table.empty:
-        return "- The validation table is empty."
-    human = table.attrs.get("human_band", HUMAN_NEUTRAL_BAND)
-    model = table.attrs.get("model_band", MODEL_NEUTRAL_BAND)
-    means = _model_means(table)
-    lines = [
-        f"- {int(table.drop_duplicates('dataset')['n'].sum()):,} texts rated by people; neutral "
-        f"when |mean rating| < {human:g} (people) and |score| < {model:g} (models).",
-    ]
-    for name, row in means.iterrows():
-        lines.append(
-            f"- `{name}`: mean r {row['r']:.3f}, mean macro-F1 {row['macro_f1']:.3f} over "
-            f"{table['dataset'].nunique()} sets."
-        )
-    tweets = table[(table["dataset"] == "tweets") & (table["model"] == "vader_compound")]
-    if not tweets.empty:
-        lines.append(
-            f"- VADER on the tweets: r = {tweets['r'].iloc[0]:.3f} (the VADER paper reports "
-            f"{PAPER_VADER_TWEETS_R})."
-        )
-    chosen = choose_default_score(table)
-    same = "the same as" if chosen == DEFAULT_SCORE else "NOT the same as"
-    lines.append(
-        f"- Chosen by the rule of `choose_default_score`: `{chosen}`, {same} the package "
-        f"default `{DEFAULT_SCORE}`."
-    )
-    return "\n".join(lines)

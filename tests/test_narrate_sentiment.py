@@ -1,0 +1,42 @@
+"""Tests of analysis.narrate.sentiment: the reading of the seed stories' sentiment tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.narrate.sentiment import describe
+from analysis.sentiment import (
+    sentence_sentiment,
+    sentiment_arc,
+    story_sentiment,
+    target_sentiment,
+)
+from tests.conftest import JAPAN, LOS_ANGELES, RUSSIA
+from tests.sentiment_cases import TARGETS
+
+
+@pytest.fixture(scope="module")
+def scored(seed_corpus):
+    return sentence_sentiment(seed_corpus.sentences)
+
+
+@pytest.fixture(scope="module")
+def table(scored, seed_corpus):
+    return story_sentiment(scored, seed_corpus.stories)
+
+
+def test_describe_states_the_results_from_the_tables(scored, seed_corpus, table):
+    arc = sentiment_arc(scored, seed_corpus.stories)
+    targets = target_sentiment(scored, seed_corpus.stories, targets=TARGETS)
+    text = describe(table, arc=arc, targets=targets)
+    assert f"Most negative story: **{LOS_ANGELES}** (-0.300 over 2 sentences" in text
+    assert f"Most positive story: **{JAPAN}** (+0.132 over 2 sentences" in text
+    assert "3 of 4 stories are truncated leads" in text
+    assert "Russia: 43 mentions in 34 sentences of 1 story" in text
+    assert f"Arc of {RUSSIA}: lowest at 60-70 %" in text
+    assert f"Arc of {LOS_ANGELES}" not in text  # too few sentences for an arc
+
+
+def test_describe_empty_table(scored, seed_corpus):
+    empty = story_sentiment(scored.iloc[:0], seed_corpus.stories)
+    assert describe(empty) == "- No sentences to describe (grouped by `story_id`)."
