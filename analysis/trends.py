@@ -9,23 +9,28 @@ Method: the same measures as the sentiment and framing steps, aggregated by publ
   :func:`analysis.framing.frame_summary` (Semetko & Valkenburg 2000 frames by default).
 
 Cells with fewer than ``min_stories`` stories are kept but flagged ``thin`` so charts and readers
-can discount them. Stories without a date are left out and counted.
+can discount them. Stories without a date are left out (and counted in the reading of the series,
+:func:`analysis.narrate.trends.describe_trends`). Stories whose group value is missing form the
+group :data:`analysis._checks.MISSING_GROUP`.
 """
 
 from __future__ import annotations
 
+from typing import Final
+
 import pandas as pd
 
+from analysis._checks import MISSING_GROUP
 from analysis.corpus import PERIODS
 from analysis.errors import ParameterError
-from analysis.safe import escape_markdown
 from analysis.sentiment import DEFAULT_SCORE
 
-__all__ = ["describe_trends", "frames_over_time", "tone_over_time"]
+__all__ = ["ALL", "MIN_STORIES", "frames_over_time", "tone_over_time"]
 
 #: Cells with fewer stories than this are flagged ``thin``.
-MIN_STORIES = 3
-ALL = "all stories"
+MIN_STORIES: Final = 3
+#: The group of every story when the series is not split.
+ALL: Final = "all stories"
 
 
 def _cells(stories: pd.DataFrame, period: str, group: str | None) -> pd.DataFrame:
@@ -40,7 +45,7 @@ def _cells(stories: pd.DataFrame, period: str, group: str | None) -> pd.DataFram
             f"group {group!r} is not a story column; choose from {list(stories.columns)}"
         )
     cells = stories[["story_id", "n_words", period]].rename(columns={period: "period"})
-    cells["group"] = ALL if group is None else stories[group].astype(object).fillna("(missing)")
+    cells["group"] = ALL if group is None else stories[group].astype(object).fillna(MISSING_GROUP)
     return cells[cells["period"].notna()]
 
 
@@ -132,44 +137,3 @@ def frames_over_time(
     )
     columns = ["period", "group", "frame", "n_hits", "n_words", "n_stories", "intensity", "thin"]
     return table[columns].reset_index(drop=True)
-
-
-def describe_trends(tone: pd.DataFrame, frames: pd.DataFrame, stories: pd.DataFrame) -> str:
-    """A plain-language Markdown reading of the series, generated from the tables."""
-    undated = int(stories["date"].isna().sum())
-    if tone.empty:
-        return (
-            f"No story has a publication date ({undated:,} undated), so there is no time series. "
-            "Load a CSV or JSON Lines file with a date column to see tone and frames over time."
-        )
-    periods = tone["period"].nunique()
-    parts = [
-        f"Tone and frames over **{periods:,} periods** ({escape_markdown(tone['period'].min())} "
-        f"to {escape_markdown(tone['period'].max())}), "
-        f"from {int(tone['n_stories'].sum()):,} dated stories"
-        + (f"; {undated:,} undated stories are left out." if undated else ".")
-    ]
-    solid = tone[~tone["thin"]]
-    if not solid.empty:
-        low = solid.loc[solid["mean_score"].idxmin()]
-        high = solid.loc[solid["mean_score"].idxmax()]
-        parts.append(
-            f"Most negative cell with at least {MIN_STORIES} stories: "
-            f"{escape_markdown(low['group'])} in {escape_markdown(low['period'])} "
-            f"({low['mean_score']:+.3f} over {int(low['n_sentences']):,} sentences); "
-            f"most positive: {escape_markdown(high['group'])} in "
-            f"{escape_markdown(high['period'])} "
-            f"({high['mean_score']:+.3f})."
-        )
-    thin = int(tone["thin"].sum())
-    if thin:
-        parts.append(
-            f"{thin:,} of {len(tone):,} period × group cells rest on fewer than {MIN_STORIES} "
-            "stories (dotted in the charts): read them as anecdotes, not trends."
-        )
-    if not frames.empty:
-        top = frames.groupby("frame", observed=True)["n_hits"].sum().sort_values(ascending=False)
-        parts.append(
-            f"Most frequent frame over the whole period: {escape_markdown(top.index[0])}."
-        )
-    return "\n\n".join(parts)

@@ -1,7 +1,9 @@
 """Figures for the cross-story comparison (:mod:`analysis.compare`): stories on common axes.
 
 Each function takes a table of :class:`analysis.compare.Comparison` and returns a plotly
-``Figure`` (never shows it; use :func:`analysis.figures.show`). Shared vocabulary, as in the other
+``Figure`` (never shows it; use :func:`analysis.figures.show`). The helpers only draw: what a
+point or cell stands for (its dominant frame, whether it is mostly truncated, whether a frame is
+present, ranks) is read from the tables, never decided here. Shared vocabulary, as in the other
 figure modules: ``group`` (the column naming a point, row or bar; the comparison tables call it
 ``"group"``), ``value`` (the number plotted) and ``story`` (one group value to highlight).
 Points and rows are labelled with the cards' ``label`` (how the statements name a story or
@@ -15,11 +17,13 @@ table, which :func:`analysis.compare.compare` already caps and orders) and says 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis._checks import positive_int, require_columns
 from analysis.errors import ParameterError
 from analysis.figures import TOPIC_COLOURS
 from analysis.safe import plot_text
@@ -46,26 +50,11 @@ FRAME_PALETTE = (
     "#7f7f7f",
 )
 _NONE_COLOUR = "#b0b0b0"
+_NO_FRAME = "no frame present"
 TOPIC_PALETTE = TOPIC_COLOURS  # shared with the language figures
 _TEMPLATE = "plotly_white"
 #: Points labelled with text in the scatter (more get hover labels only).
 MAX_TEXT_LABELS = 12
-
-
-def _check(table: pd.DataFrame, columns: list[str], what: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise ParameterError(f"{what} must be a pandas DataFrame, got {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ParameterError(
-            f"{what} lacks the column(s) {missing}; its columns are {list(table.columns)}"
-        )
-
-
-def _check_max(max_groups: int) -> int:
-    if isinstance(max_groups, bool) or not isinstance(max_groups, int) or max_groups < 1:
-        raise ParameterError(f"max_groups must be a positive integer, got {max_groups!r}")
-    return max_groups
 
 
 def _short(text: object, width: int = 40) -> str:
@@ -99,12 +88,14 @@ def tone_frame_scatter(
     """Tone against framing intensity: one point per story or group.
 
     x = hits of all frames per 1,000 words, y = mean tone; the point's area grows with the
-    words behind it, its colour is the dominant frame, and truncated stories (for groups: groups
-    where most stories are truncated, from ``n_truncated`` and ``n_stories``) are drawn as open
-    diamonds. Error bars: +/- ``se_score`` when the cards have it.
+    words behind it, its colour is the card's ``dominant_frame``, and cards flagged
+    ``mostly_truncated`` (truncated stories; groups where most stories are truncated) are drawn
+    as open diamonds. Error bars: +/- ``se_score`` when the cards have it. The legend says
+    "truncated" when every card is one story (``n_stories``), else "mostly truncated".
 
     Args:
-        cards: :attr:`analysis.compare.Comparison.cards`.
+        cards: :attr:`analysis.compare.Comparison.cards` (``mostly_truncated`` and
+            ``dominant_frame`` are read, not recomputed).
         group: the column naming a point.
         x, y: the columns on the axes.
         size: the column setting the point area (``n_words``).
@@ -114,75 +105,40 @@ def tone_frame_scatter(
     Raises:
         ParameterError: missing columns, an unknown ``story`` or a bad ``max_groups``.
     """
-    _check(cards, [group, x, y, size, "is_truncated", "dominant_frames"], "cards")
-    max_groups = _check_max(max_groups)
+    require_columns(cards, [group, x, y, size, "mostly_truncated", "dominant_frame"], "cards")
+    max_groups = positive_int(max_groups, "max_groups")
     groups, note = _first_groups(cards[group], max_groups)
     table = cards[cards[group].astype(str).isin(groups)].reset_index(drop=True)
     if story is not None and str(story) not in set(table[group].astype(str)):
         raise ParameterError(f"story {story!r} is not a {group} value of the cards")
     labels = _label_map(table, group)
-    dominant = table["dominant_frames"].fillna("").astype(str)
-    dominant = dominant.str.split("; ").str[0].replace("", "no frame present")
-    frames = list(dict.fromkeys(d for d in dominant if d != "no frame present"))
+    dominant = table["dominant_frame"].fillna("").astype(str).replace("", _NO_FRAME)
+    frames = list(dict.fromkeys(d for d in dominant if d != _NO_FRAME))
     colours = {f: FRAME_PALETTE[i % len(FRAME_PALETTE)] for i, f in enumerate(frames)}
-    colours["no frame present"] = _NONE_COLOUR
-    words = table[size].astype("float64").clip(lower=0)
-    biggest = float(words.max()) if len(words) else 0.0
-    diameters = 10 + 40 * np.sqrt(words / biggest) if biggest > 0 else np.full(len(words), 12.0)
+    colours[_NO_FRAME] = _NONE_COLOUR
+    diameters = _diameters(table[size])
     show_text = len(table) <= MAX_TEXT_LABELS
-    flagged = table["is_truncated"].astype(bool)
-    by_story = True
-    if {"n_truncated", "n_stories"} <= set(table.columns):
-        by_story = bool((table["n_stories"] <= 1).all())
-        flagged = table["n_truncated"] * 2 > table["n_stories"]
+    flagged = table["mostly_truncated"].astype(bool)
+    by_story = "n_stories" not in table.columns or bool((table["n_stories"] <= 1).all())
     tag = " (truncated)" if by_story else " (mostly truncated)"
     fig = go.Figure()
-    for frame in [*frames, "no frame present"]:
+    for frame in [*frames, _NO_FRAME]:
         for truncated in (False, True):
             mask = (dominant == frame) & (flagged == truncated)
             if not mask.any():
                 continue
             rows = table[mask]
-            name = frame + (tag if truncated else "")
             outline = [3 if story is not None and str(g) == str(story) else 1 for g in rows[group]]
-            error = None
-            if "se_score" in rows.columns and y == "mean_score":
-                error = {
-                    "type": "data",
-                    "array": rows["se_score"].fillna(0).round(4).tolist(),
-                    "visible": True,
-                    "thickness": 1,
-                    "color": "#999",
-                }
-            fig.add_trace(
-                go.Scatter(
-                    x=rows[x].round(3).tolist(),
-                    y=rows[y].round(4).tolist(),
-                    mode="markers+text" if show_text else "markers",
-                    text=[_short(labels[str(g)], 30) for g in rows[group]] if show_text else None,
-                    textposition="top center",
-                    name=name,
-                    error_y=error,
-                    marker={
-                        "size": diameters[mask.to_numpy()].round(2).tolist(),
-                        "color": colours[frame],
-                        "symbol": "diamond-open" if truncated else "circle",
-                        "opacity": 0.8,
-                        "line": {"width": outline, "color": "#222"},
-                    },
-                    customdata=np.column_stack(
-                        [
-                            rows[group].astype(str),
-                            [labels[str(g)] for g in rows[group]],
-                            rows[size].astype("int64"),
-                        ]
-                    ),
-                    hovertemplate="%{customdata[1]}<br>%{customdata[0]}<br>"
-                    f"{plot_text(y)}: %{{y:.3f}}<br>{plot_text(x)}: %{{x:.1f}}<br>"
-                    f"{plot_text(size)}: %{{customdata[2]:,}}"
-                    f"<extra>{plot_text(_short(name, 30))}</extra>",
-                )
-            )
+            marker = {
+                "size": diameters[mask.to_numpy()].round(2).tolist(),
+                "color": colours[frame],
+                "symbol": "diamond-open" if truncated else "circle",
+                "opacity": 0.8,
+                "line": {"width": outline, "color": "#222"},
+            }
+            name = frame + (tag if truncated else "")
+            columns = {"group": group, "x": x, "y": y, "size": size}
+            fig.add_trace(_scatter_trace(rows, columns, name, marker, labels, show_text))
     fig.add_hline(y=0, line={"color": "#444", "width": 1})
     fig.update_layout(
         template=_TEMPLATE,
@@ -199,6 +155,56 @@ def tone_frame_scatter(
         margin={"t": 90},
     )
     return fig
+
+
+def _diameters(words: pd.Series) -> np.ndarray:
+    """Point diameters whose areas grow with ``words`` (10 to 50 px; 12 px when all are 0)."""
+    words = words.astype("float64").clip(lower=0)
+    biggest = float(words.max()) if len(words) else 0.0
+    return 10 + 40 * np.sqrt(words / biggest) if biggest > 0 else np.full(len(words), 12.0)
+
+
+def _scatter_trace(
+    rows: pd.DataFrame,
+    columns: dict[str, str],
+    name: str,
+    marker: dict[str, Any],
+    labels: dict[str, str],
+    show_text: bool,
+) -> go.Scatter:
+    """The points of ``rows`` (one legend entry): ``columns`` names the ``group``, ``x``, ``y``
+    and ``size`` columns; error bars of ``se_score`` when ``y`` is ``mean_score``."""
+    group, x, y, size = columns["group"], columns["x"], columns["y"], columns["size"]
+    error = None
+    if "se_score" in rows.columns and y == "mean_score":
+        error = {
+            "type": "data",
+            "array": rows["se_score"].fillna(0).round(4).tolist(),
+            "visible": True,
+            "thickness": 1,
+            "color": "#999",
+        }
+    return go.Scatter(
+        x=rows[x].round(3).tolist(),
+        y=rows[y].round(4).tolist(),
+        mode="markers+text" if show_text else "markers",
+        text=[_short(labels[str(g)], 30) for g in rows[group]] if show_text else None,
+        textposition="top center",
+        name=name,
+        error_y=error,
+        marker=marker,
+        customdata=np.column_stack(
+            [
+                rows[group].astype(str),
+                [labels[str(g)] for g in rows[group]],
+                rows[size].astype("int64"),
+            ]
+        ),
+        hovertemplate="%{customdata[1]}<br>%{customdata[0]}<br>"
+        f"{plot_text(y)}: %{{y:.3f}}<br>{plot_text(x)}: %{{x:.1f}}<br>"
+        f"{plot_text(size)}: %{{customdata[2]:,}}"
+        f"<extra>{plot_text(_short(name, 30))}</extra>",
+    )
 
 
 def frame_profile_chart(
@@ -237,27 +243,15 @@ def frame_profile_chart(
     }
     if value not in titles:
         raise ParameterError(f"value must be one of {sorted(titles)}, got {value!r}")
-    _check(frames, [group, "frame", "label", value, "present"], "frames")
-    max_groups = _check_max(max_groups)
+    require_columns(frames, [group, "frame", "label", value, "present"], "frames")
+    max_groups = positive_int(max_groups, "max_groups")
     groups, note = _first_groups(frames[group], max_groups)
     table = frames[frames[group].astype(str).isin(groups)]
     frame_ids = list(dict.fromkeys(table["frame"].astype(str)))
     frame_labels = dict(zip(table["frame"].astype(str), table["label"].astype(str), strict=False))
     keyed = table.assign(_g=table[group].astype(str), _f=table["frame"].astype(str))
-    wide = keyed.pivot(index="_g", columns="_f", values=value).reindex(
-        index=groups, columns=frame_ids
-    )
-    present = keyed.pivot(index="_g", columns="_f", values="present").reindex(
-        index=groups, columns=frame_ids
-    )
-    z = wide.to_numpy(dtype="float64")
-    text = [
-        [
-            "" if math.isnan(v) else f"{v:.{decimals}f}" + ("*" if bool(p) else "")
-            for v, p in zip(zrow, prow, strict=True)
-        ]
-        for zrow, prow in zip(z, present.to_numpy(), strict=True)
-    ]
+    z = _grid(keyed, value, groups, frame_ids).to_numpy(dtype="float64")
+    text = _cell_text(z, _grid(keyed, "present", groups, frame_ids).to_numpy(), decimals)
     names = labels or {}
     y = [
         ("\u25b6 " if story is not None and g == str(story) else "") + _short(names.get(g, g), 40)
@@ -288,6 +282,26 @@ def frame_profile_chart(
     return fig
 
 
+def _grid(
+    keyed: pd.DataFrame, column: str, groups: list[str], frame_ids: list[str]
+) -> pd.DataFrame:
+    """Groups x frames of ``column`` (``keyed`` has the group and frame as text in ``_g``,
+    ``_f``)."""
+    wide = keyed.pivot(index="_g", columns="_f", values=column)
+    return wide.reindex(index=groups, columns=frame_ids)
+
+
+def _cell_text(z: np.ndarray, present: np.ndarray, decimals: int) -> list[list[str]]:
+    """Heatmap annotations: each number with ``decimals``, starred where the frame is present."""
+    return [
+        [
+            "" if math.isnan(v) else f"{v:.{decimals}f}" + ("*" if bool(p) else "")
+            for v, p in zip(zrow, prow, strict=True)
+        ]
+        for zrow, prow in zip(z, present, strict=True)
+    ]
+
+
 def topic_shares_chart(
     topics: pd.DataFrame,
     *,
@@ -309,8 +323,8 @@ def topic_shares_chart(
     Raises:
         ParameterError: missing columns or a bad ``max_groups``.
     """
-    _check(topics, [group, "topic", "label", value], "topics")
-    max_groups = _check_max(max_groups)
+    require_columns(topics, [group, "topic", "label", value], "topics")
+    max_groups = positive_int(max_groups, "max_groups")
     groups, note = _first_groups(topics[group], max_groups)
     names = labels or {}
     fig = go.Figure()
@@ -359,7 +373,7 @@ def story_rank_chart(differences: pd.DataFrame, *, value: str = "value") -> go.F
     Raises:
         ParameterError: missing columns.
     """
-    _check(
+    require_columns(
         differences,
         ["measure", "label", value, "minimum", "maximum", "median", "rank", "n_ranked", "order"],
         "differences",
@@ -371,18 +385,7 @@ def story_rank_chart(differences: pd.DataFrame, *, value: str = "value") -> go.F
     pos = ((rows[value].astype("float64") - lo) / span).fillna(0.5)
     med = ((rows["median"].astype("float64") - lo) / span).fillna(0.5)
     labels = [_short(x, 36) for x in rows["label"]]
-    notes = [
-        (f"{v:,.0f}, " if m == "words" else f"{v:,.2f}, ")
-        + ("no trigger" if pd.isna(r) else f"{_ordinal_rank(int(r))} of {int(n):,} ({o})")
-        for m, v, r, n, o in zip(
-            rows["measure"],
-            rows[value],
-            rows["rank"],
-            rows["n_ranked"],
-            rows["order"],
-            strict=True,
-        )
-    ]
+    notes = _rank_notes(rows, value)
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -429,6 +432,22 @@ def story_rank_chart(differences: pd.DataFrame, *, value: str = "value") -> go.F
         margin={"t": 80},
     )
     return fig
+
+
+def _rank_notes(rows: pd.DataFrame, value: str) -> list[str]:
+    """The text beside each dot: the story's value and its rank (``no trigger`` unranked)."""
+    return [
+        (f"{v:,.0f}, " if m == "words" else f"{v:,.2f}, ")
+        + ("no trigger" if pd.isna(r) else f"{_ordinal_rank(int(r))} of {int(n):,} ({o})")
+        for m, v, r, n, o in zip(
+            rows["measure"],
+            rows[value],
+            rows["rank"],
+            rows["n_ranked"],
+            rows["order"],
+            strict=True,
+        )
+    ]
 
 
 def _ordinal_rank(n: int) -> str:
