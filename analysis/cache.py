@@ -7,28 +7,61 @@ the codebook's content hash, so a changed codebook misses only the frame entries
 text misses only that article.
 
 Storage: for each ``(component, version)`` a folder of *packs*. A pack is one Parquet file holding
-the rows of many articles (column ``_key`` says which) and a JSON manifest beside it listing every
-key the pack covers (also keys with zero rows, so "computed, nothing found" differs from "not
-computed") and the SHA-256 of the Parquet bytes. A run that computes new articles writes one new
-pack; reading a warm cache reads a few large files instead of thousands of small ones.
+the rows of many articles (column ``_key`` says which) and a JSON manifest beside it: an object
+``{"sha256": str, "rows": int, "keys": [str, ...]}`` listing every key the pack covers (also keys
+with zero rows, so "computed, nothing found" differs from "not computed") and the SHA-256 of the
+Parquet bytes. A pack is named after the SHA-256 of its bytes *and* its keys. A run that computes
+new articles writes one new pack; reading a warm cache reads a few large files instead of
+thousands of small ones. When a folder holds more than :data:`MAX_PACKS` packs they are merged
+into one.
 
-Integrity: packs and manifests are written to temporary files and renamed into place, manifest
-last. On read, a pack whose manifest is missing, unreadable, or whose bytes do not match the
-recorded SHA-256 (a partial or corrupt write) is reported with a :class:`CacheWarning`, deleted,
-and its keys are treated as missing, so they are recomputed and never returned. When a folder
-holds more than :data:`MAX_PACKS` packs they are merged into one.
+Concurrency: several processes (runs, colleagues, notebook kernels) may share one cache. Each
+folder has a lock file ``.lock``, taken with :class:`filelock.FileLock` (``flock(2)`` on POSIX,
+``LockFileEx`` on Windows; the operating system releases it when a holder dies). The rules:
+
+1. A pack is written to temporary files *without* the lock, then both are renamed into place
+   *under* the lock, manifest last. So under the lock a pack is either complete or absent, and a
+   Parquet file without its manifest is debris of a crashed run.
+2. Listing a folder, deleting corrupt packs and merging (compaction) happen only under the lock;
+   a merge writes the merged pack first and only then deletes what it replaced.
+3. Readers list under the lock and read the Parquet bytes *after* releasing it, from one open
+   handle, checking the bytes against the manifest's SHA-256 before using them. A pack deleted by
+   a merge between listing and opening is not an error: the reader lists again (the merged pack
+   holds the same rows), up to :data:`READ_ATTEMPTS` times, then treats what is left as missing.
+   A handle opened before the delete still reads the complete old file (POSIX keeps an unlinked
+   file alive while it is open; on Windows the delete fails and the duplicate pack is merged
+   again later). Rows are therefore never wrong and a concurrent merge never crashes a run.
+
+Integrity: a pack whose manifest is missing, is not an object of the shape above, or whose bytes
+do not match the recorded SHA-256 (a partial or corrupt write) is reported with a
+:class:`CacheWarning`, deleted, and its keys are treated as missing, so they are recomputed and
+never returned.
+
+Faults: a cache that cannot be written (a read-only or full disk, a path under a regular file, a
+lock that cannot be created or taken within :data:`LOCK_TIMEOUT` seconds) does not stop the run:
+the instance warns once with a :class:`CacheWarning` naming the folder and the reason, sets
+``enabled`` to ``False``, and the run goes on computing everything without the cache. A pack this
+process may not read (another user's private file) is skipped with a warning, not deleted.
+
+Files are created like :func:`open` creates them, with mode ``0o666`` filtered through the umask
+(and folders ``0o777``), so with a group-friendly umask (``002``) colleagues sharing a cache can
+read and replace each other's packs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
+import secrets
+import time
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO, Any
 
+import filelock
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -40,10 +73,19 @@ __all__ = ["ArticleCache", "CacheWarning", "content_key"]
 KEY_COLUMN = "_key"
 #: Packs per (component, version) folder before they are merged into one.
 MAX_PACKS = 16
+#: Seconds to wait for a folder's lock before running without the cache.
+LOCK_TIMEOUT = 600.0
+#: Listings a read makes when packs it listed are merged away before it opens them.
+READ_ATTEMPTS = 5
+#: Temporary files older than this (seconds) are debris of a killed run; merges delete them.
+STALE_TEMP_SECONDS = 3600.0
+#: Name of the lock file in each (component, version) folder.
+LOCK_NAME = ".lock"
 
 
 class CacheWarning(UserWarning):
-    """A cache pack was corrupt or partial and has been discarded (it will be recomputed)."""
+    """A cache pack was corrupt, partial or unreadable (it will be recomputed), or the cache
+    cannot be written (the run goes on without it)."""
 
 
 def content_key(text: str) -> str:
@@ -59,20 +101,63 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+class _Vanished(Exception):
+    """A listed pack was deleted (merged away) before it could be opened."""
+
+
+def _open_pack(path: Path) -> IO[bytes]:
+    """Open a pack's Parquet file for reading (one handle: hashed, then parsed)."""
+    return path.open("rb")
+
+
+def _parse_manifest(text: str) -> dict[str, Any]:
+    """A manifest's JSON, checked to be ``{"sha256": str, "keys": [str, ...], ...}``.
+
+    Raises:
+        ValueError: not JSON, or JSON of another shape (the message says which part).
+    """
+    manifest = json.loads(text)
+    if not isinstance(manifest, dict):
+        raise ValueError(f"manifest is a JSON {type(manifest).__name__}, expected an object")
+    if not isinstance(manifest.get("sha256"), str):
+        raise ValueError(f"manifest sha256 is {manifest.get('sha256')!r}, expected a string")
+    keys = manifest.get("keys")
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise ValueError("manifest keys are not a list of strings")
+    return manifest
+
+
+def _write_new_file(folder: Path, prefix: str, payload: Any) -> Path:
+    """Write ``payload`` (bytes-like) to a new temporary file in ``folder``.
+
+    The file is created with ``os.open(..., 0o666)`` so the umask applies, as with :func:`open`
+    (:func:`tempfile.mkstemp` would make it ``0o600``, unreadable to colleagues).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        path = folder / f".{prefix}-{secrets.token_hex(8)}.tmp"
+        try:
+            fd = os.open(path, flags, 0o666)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path
 
 
 class ArticleCache:
     """Per-article results on disk, keyed by content and method version.
 
+    Safe to share between processes and users (see the module docstring for the locking rules).
+
     Args:
         root: cache folder (default :func:`analysis.config.cache_dir`).
-        enabled: ``False`` makes every lookup miss and every store a no-op.
+        enabled: ``False`` makes every lookup miss and every store a no-op. Set to ``False`` by
+            the instance itself when the cache turns out not to be writable.
 
     >>> import tempfile, pandas as pd
     >>> cache = ArticleCache(tempfile.mkdtemp())
@@ -85,34 +170,112 @@ class ArticleCache:
     def __init__(self, root: str | Path | None = None, *, enabled: bool = True) -> None:
         self.root = Path(root) if root is not None else config.cache_dir()
         self.enabled = enabled
+        self._locks: dict[Path, filelock.BaseFileLock] = {}
 
     def _folder(self, component: str, version: str) -> Path:
         return self.root / _safe(component) / _safe(version)
 
-    def _packs(self, folder: Path) -> list[tuple[Path, dict]]:
-        """Valid packs of a folder with their manifests; corrupt ones are removed."""
-        packs: list[tuple[Path, dict]] = []
-        if not folder.is_dir():
-            return packs
-        for data in sorted(folder.glob("pack-*.parquet")):
+    def _lock(self, folder: Path) -> filelock.BaseFileLock:
+        """The folder's inter-process lock (reentrant within a thread)."""
+        lock = self._locks.get(folder)
+        if lock is None:
+            lock = self._locks[folder] = filelock.FileLock(
+                folder / LOCK_NAME, timeout=LOCK_TIMEOUT
+            )
+        return lock
+
+    def _fault(self, folder: Path, exc: BaseException) -> None:
+        """Turn this instance off after a write fault, warning once."""
+        if not self.enabled:
+            return
+        self.enabled = False
+        if isinstance(exc, filelock.Timeout):
+            reason = f"waited {LOCK_TIMEOUT:g} s for its lock {exc.lock_file}"
+        else:
+            reason = f"{type(exc).__name__}: {exc}"
+        warnings.warn(
+            f"cannot use the analysis cache folder {folder} ({reason}); the run goes on without "
+            "the cache (nothing more is read from or written to it)",
+            CacheWarning,
+            stacklevel=3,
+        )
+
+    def _discard(self, data: Path, reason: str) -> None:
+        """Warn about and delete a corrupt pack (call with the folder's lock held)."""
+        warnings.warn(
+            f"discarding cache pack {data} ({reason}); its articles will be recomputed",
+            CacheWarning,
+            stacklevel=4,
+        )
+        for path in (data.with_suffix(".json"), data):
+            with contextlib.suppress(OSError):  # e.g. not ours to delete: it stays skipped
+                path.unlink(missing_ok=True)
+
+    def _list_locked(self, folder: Path) -> list[tuple[Path, dict[str, Any]]]:
+        """Packs of a folder with their manifests (call with the lock held).
+
+        Corrupt packs are discarded; packs this process may not read are skipped.
+        """
+        packs: list[tuple[Path, dict[str, Any]]] = []
+        files = {p.name for p in folder.glob("pack-*")}
+        for name in sorted(files):
+            if not name.endswith(".parquet"):
+                if name.endswith(".json") and name[: -len(".json")] + ".parquet" not in files:
+                    with contextlib.suppress(OSError):  # left by a merge killed mid-way
+                        (folder / name).unlink(missing_ok=True)
+                continue
+            data = folder / name
             manifest_path = data.with_suffix(".json")
             try:
-                manifest = json.loads(manifest_path.read_text())
-                if manifest.get("sha256") != _sha256_file(data):
-                    raise ValueError("checksum mismatch")
-                if not isinstance(manifest.get("keys"), list):
-                    raise ValueError("manifest has no key list")
-            except (OSError, ValueError) as exc:
+                manifest = _parse_manifest(manifest_path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                self._discard(data, "its manifest is missing: a partial write")
+                continue
+            except (ValueError, UnicodeDecodeError) as exc:
+                self._discard(data, f"unusable manifest: {exc}")
+                continue
+            except OSError as exc:
                 warnings.warn(
-                    f"discarding cache pack {data} ({exc}); its articles will be recomputed",
+                    f"skipping unreadable cache manifest {manifest_path} ({exc})",
                     CacheWarning,
-                    stacklevel=3,
+                    stacklevel=4,
                 )
-                data.unlink(missing_ok=True)
-                manifest_path.unlink(missing_ok=True)
                 continue
             packs.append((data, manifest))
         return packs
+
+    def _read_pack(self, data: Path, manifest: dict[str, Any]) -> pd.DataFrame | None:
+        """A pack's rows, checked against its manifest; ``None`` if corrupt or unreadable.
+
+        Raises:
+            _Vanished: the pack was deleted (merged away) after it was listed.
+        """
+        try:
+            with _open_pack(data) as handle:  # one handle: the bytes hashed are those parsed
+                digest = hashlib.sha256()
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+                if digest.hexdigest() != manifest["sha256"]:
+                    raise ValueError("checksum mismatch")
+                handle.seek(0)
+                frame = pq.read_table(handle).to_pandas()
+            if KEY_COLUMN not in frame.columns:
+                raise ValueError(f"no {KEY_COLUMN!r} column")
+        except FileNotFoundError as exc:
+            raise _Vanished(str(data)) from exc
+        except PermissionError as exc:
+            warnings.warn(
+                f"skipping unreadable cache pack {data} ({exc}); its articles will be recomputed",
+                CacheWarning,
+                stacklevel=4,
+            )
+            return None
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            with contextlib.suppress(OSError), self._lock(data.parent):
+                if data.exists():  # the file listed: a name stands for one content
+                    self._discard(data, str(exc))
+            return None
+        return frame
 
     def load(
         self, component: str, version: str, keys: Iterable[str]
@@ -124,26 +287,36 @@ class ArticleCache:
         wanted = set(keys)
         if not self.enabled or not wanted:
             return None, wanted
+        folder = self._folder(component, version)
         frames: list[pd.DataFrame] = []
         found: set[str] = set()
-        for data, manifest in self._packs(self._folder(component, version)):
-            covered = wanted.intersection(manifest["keys"]) - found
-            if not covered:
-                continue
+        for _attempt in range(READ_ATTEMPTS):
+            if not folder.is_dir():
+                break
             try:
-                table = pq.read_table(data)
-            except (OSError, pa.ArrowException) as exc:
-                warnings.warn(
-                    f"discarding unreadable cache pack {data} ({exc})", CacheWarning, stacklevel=2
-                )
-                data.unlink(missing_ok=True)
-                data.with_suffix(".json").unlink(missing_ok=True)
-                continue
-            frame = table.to_pandas()
-            if len(covered) < len(manifest["keys"]):
-                frame = frame[frame[KEY_COLUMN].isin(covered)]
-            frames.append(frame)
-            found |= covered
+                with self._lock(folder):
+                    packs = self._list_locked(folder)
+            except OSError as exc:  # the lock file cannot be created, or a timeout
+                self._fault(folder, exc)
+                return None, wanted
+            vanished = False
+            for data, manifest in packs:
+                covered = wanted.intersection(manifest["keys"]) - found
+                if not covered:
+                    continue
+                try:
+                    frame = self._read_pack(data, manifest)
+                except _Vanished:
+                    vanished = True
+                    continue
+                if frame is None:
+                    continue
+                if len(covered) < len(manifest["keys"]):
+                    frame = frame[frame[KEY_COLUMN].isin(covered)]
+                frames.append(frame)
+                found |= covered
+            if not vanished or found == wanted:
+                break
         if not frames:
             return None, wanted
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -155,41 +328,123 @@ class ArticleCache:
         """Store rows of many articles as one pack; ``keys`` lists every article computed.
 
         ``frame`` must hold the ``_key`` column; keys without rows are recorded as empty results.
+        A cache that cannot be written warns once and disables itself (see the module docstring).
+
+        Raises:
+            ValueError: ``frame`` has no ``_key`` column.
         """
         keys = sorted(set(keys))
         if not self.enabled or not keys:
             return
         if KEY_COLUMN not in frame.columns:
-            raise ValueError(f"cache frames need a {KEY_COLUMN!r} column")
+            raise ValueError(
+                f"cache frames need a {KEY_COLUMN!r} column, got columns {list(frame.columns)}"
+            )
         folder = self._folder(component, version)
-        folder.mkdir(parents=True, exist_ok=True)
         table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".pack-", suffix=".tmp")
-        os.close(fd)
-        tmp = Path(tmp_name)
-        pq.write_table(table, tmp, compression="zstd")
-        sha = _sha256_file(tmp)
-        data = folder / f"pack-{sha[:24]}.parquet"
-        os.replace(tmp, data)
-        manifest = {"sha256": sha, "rows": frame.shape[0], "keys": keys}
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".manifest-", suffix=".tmp")
-        with os.fdopen(fd, "w") as handle:
-            json.dump(manifest, handle)
-        os.replace(tmp_name, data.with_suffix(".json"))
-        self._compact(folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            staged = self._stage(folder, table, keys)
+            try:
+                with self._lock(folder):
+                    self._publish_locked(folder, *staged)
+                    self._compact_locked(folder)
+            finally:
+                for path in staged[:2]:
+                    path.unlink(missing_ok=True)  # left only if publishing failed
+        except OSError as exc:  # PermissionError, read-only or full disk, lock timeout, ...
+            self._fault(folder, exc)
 
-    def _compact(self, folder: Path) -> None:
-        packs = self._packs(folder)
+    @staticmethod
+    def _stage(folder: Path, table: pa.Table, keys: list[str]) -> tuple[Path, Path, str]:
+        """Write a pack's Parquet and manifest to temporary files: ``(data, manifest, name)``."""
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, compression="zstd")
+        payload = sink.getvalue()
+        sha = hashlib.sha256(payload).hexdigest()
+        name = hashlib.sha256("\n".join([sha, *keys]).encode("utf-8")).hexdigest()[:24]
+        manifest = {"sha256": sha, "rows": table.num_rows, "keys": keys}
+        data_tmp = _write_new_file(folder, "pack", payload)
+        try:
+            manifest_tmp = _write_new_file(folder, "manifest", json.dumps(manifest).encode())
+        except BaseException:
+            data_tmp.unlink(missing_ok=True)
+            raise
+        return data_tmp, manifest_tmp, f"pack-{name}"
+
+    @staticmethod
+    def _publish_locked(folder: Path, data_tmp: Path, manifest_tmp: Path, name: str) -> Path:
+        """Rename a staged pack into place, manifest last (call with the lock held)."""
+        data = folder / f"{name}.parquet"
+        os.replace(data_tmp, data)
+        os.replace(manifest_tmp, data.with_suffix(".json"))
+        return data
+
+    def _compact_locked(self, folder: Path) -> None:
+        """Merge the folder's packs into one when there are more than MAX_PACKS (lock held).
+
+        Each key's rows come from the first pack (in name order) that covers it, as in
+        :meth:`load`. The merged pack is published before the packs it replaces are deleted.
+        """
+        packs = self._list_locked(folder)
         if len(packs) <= MAX_PACKS:
             return
-        frames = [pq.read_table(p).to_pandas() for p, _ in packs]
-        keys = sorted({k for _, m in packs for k in m["keys"]})
-        merged = pd.concat(frames, ignore_index=True).drop_duplicates(ignore_index=True)
-        for data, _ in packs:
-            data.with_suffix(".json").unlink(missing_ok=True)
-            data.unlink(missing_ok=True)
-        component, version = folder.parent.name, folder.name
-        self.store(component, version, merged, keys=keys)
+        frames: list[pd.DataFrame] = []
+        merged_keys: set[str] = set()
+        replaced: list[Path] = []
+        for data, manifest in packs:
+            try:
+                frame = self._read_pack(data, manifest)
+            except _Vanished:  # deleted behind the lock's back: nothing to merge
+                continue
+            if frame is None:
+                continue
+            new = set(manifest["keys"]) - merged_keys
+            if len(new) < len(manifest["keys"]):
+                frame = frame[frame[KEY_COLUMN].isin(new)]
+            frames.append(frame)
+            merged_keys |= new
+            replaced.append(data)
+        if len(replaced) < 2:
+            return
+        rows = [f for f in frames if len(f)] or frames[:1]
+        try:
+            merged = pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0]
+            table = pa.Table.from_pandas(merged.reset_index(drop=True), preserve_index=False)
+        except (pa.ArrowException, ValueError, TypeError) as exc:
+            warnings.warn(
+                f"cannot merge the cache packs in {folder} ({exc}); they are kept as they are",
+                CacheWarning,
+                stacklevel=4,
+            )
+            return
+        staged = self._stage(folder, table, sorted(merged_keys))
+        try:
+            target = self._publish_locked(folder, *staged)
+        finally:
+            for path in staged[:2]:
+                path.unlink(missing_ok=True)
+        for data in replaced:
+            if data == target:
+                continue
+            try:
+                data.unlink(missing_ok=True)  # data first: a reader's open then fails cleanly
+                data.with_suffix(".json").unlink(missing_ok=True)
+            except OSError:  # open in another process on Windows: merged again next time
+                continue
+        self._remove_stale_temporaries(folder)
+
+    @staticmethod
+    def _remove_stale_temporaries(folder: Path) -> None:
+        """Delete temporary files left by killed runs (older than STALE_TEMP_SECONDS)."""
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        for pattern in (".pack-*.tmp", ".manifest-*.tmp"):
+            for path in folder.glob(pattern):
+                try:
+                    if path.stat().st_mtime < cutoff:
+                        path.unlink()
+                except OSError:
+                    continue
 
     def clear(self) -> None:
         """Delete every cached entry."""

@@ -1,8 +1,18 @@
-"""Tests of analysis.cache: content-keyed packs, missing vs empty, corrupt and partial entries."""
+"""Tests of analysis.cache: content-keyed packs, missing vs empty, corrupt and partial entries,
+concurrent runs on one folder, unwritable folders and file modes."""
 
 from __future__ import annotations
 
+import errno
 import json
+import multiprocessing
+import os
+import stat
+import traceback
+import warnings
+import zlib
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -79,3 +89,225 @@ def test_disabled_cache_stores_nothing(tmp_path):
 def test_content_key_depends_on_text_only():
     assert content_key("Same text.") == content_key("Same text.")
     assert content_key("Same text.") != content_key("Same text!")
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+def _expected_x(key: str) -> list[int]:
+    """Rows the concurrency tests store for ``key``: ``...-<n>`` has n rows (0, 1 or 2)."""
+    base = zlib.crc32(key.encode())
+    return [base + r for r in range(int(key.rsplit("-", 1)[1]))]
+
+
+def _pack_frame(keys: list[str]) -> pd.DataFrame:
+    return _frame([(k, x) for k in keys for x in _expected_x(k)])
+
+
+def _wrong_rows(found: pd.DataFrame | None, keys: set[str]) -> list[str]:
+    """Problems with ``found`` as the rows of exactly ``keys`` (empty list: all right)."""
+    got: dict[str, list[int]] = {}
+    if found is not None:
+        for key, x in zip(found["_key"], found["x"], strict=True):
+            got.setdefault(key, []).append(int(x))
+    problems = [f"rows for a key not asked for: {k}" for k in sorted(set(got) - keys)]
+    for key in sorted(keys):
+        if sorted(got.get(key, [])) != _expected_x(key):
+            problems.append(f"{key}: expected {_expected_x(key)}, got {got.get(key)}")
+    return problems
+
+
+def _keys(prefix: str, n_packs: int) -> list[list[str]]:
+    return [[f"{prefix}-{i}-{n}" for n in range(3)] for i in range(n_packs)]
+
+
+def _store_and_load_concurrently(
+    root: str, proc: int, n_packs: int, n_procs: int, barrier: Any, report: str
+) -> None:
+    """One of several processes: store packs (reading back after each), then read all keys."""
+    problems: list[str] = []
+    warnings.simplefilter("error", CacheWarning)  # a concurrent run must not look corrupt
+    store = ArticleCache(root)
+    try:
+        barrier.wait(timeout=120)
+        stored: list[str] = []
+        for keys in _keys(f"p{proc}", n_packs):
+            store.store("c", "v1", _pack_frame(keys), keys=keys)
+            stored += keys
+            found, missing = store.load("c", "v1", stored)  # while others merge packs
+            problems += _wrong_rows(found, set(stored) - missing)
+    except BaseException:  # noqa: BLE001 - reported to the test
+        problems.append(traceback.format_exc())
+    try:
+        barrier.wait(timeout=300)
+        everything = {k for keys in _keys("pre", cache_module.MAX_PACKS) for k in keys}
+        for other in range(n_procs):
+            everything |= {k for keys in _keys(f"p{other}", n_packs) for k in keys}
+        found, missing = store.load("c", "v1", everything)
+        if missing:
+            problems.append(f"{len(missing)} keys missing, e.g. {sorted(missing)[:3]}")
+        problems += _wrong_rows(found, everything - missing)
+    except BaseException:  # noqa: BLE001 - reported to the test
+        problems.append(traceback.format_exc())
+    Path(report).write_text("\n".join(problems))
+
+
+def test_concurrent_processes_store_and_load_a_full_folder(tmp_path):
+    """Six processes store into (and merge) one folder pre-filled to MAX_PACKS packs, reading
+    back as they go: none fails, none sees a corrupt pack, every key reads back its rows."""
+    root = tmp_path / "cache"
+    store = ArticleCache(root)
+    for keys in _keys("pre", cache_module.MAX_PACKS):
+        store.store("c", "v1", _pack_frame(keys), keys=keys)
+    assert len(list(root.rglob("pack-*.parquet"))) == cache_module.MAX_PACKS
+    n_procs, n_packs = 6, 12
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    barrier = context.Barrier(n_procs)
+    reports = [tmp_path / f"report-{p}.txt" for p in range(n_procs)]
+    processes = [
+        context.Process(
+            target=_store_and_load_concurrently,
+            args=(str(root), p, n_packs, n_procs, barrier, str(reports[p])),
+        )
+        for p in range(n_procs)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=600)
+    assert [p.exitcode for p in processes] == [0] * n_procs
+    problems = {p: r.read_text() for p, r in enumerate(reports) if r.read_text()}
+    assert not problems, "\n".join(f"process {p}:\n{text}" for p, text in problems.items())
+    everything = {k for keys in _keys("pre", cache_module.MAX_PACKS) for k in keys}
+    for p in range(n_procs):
+        everything |= {k for keys in _keys(f"p{p}", n_packs) for k in keys}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheWarning)
+        found, missing = ArticleCache(root).load("c", "v1", everything)
+    assert not missing and _wrong_rows(found, everything) == []
+    assert len(list(root.rglob("pack-*.parquet"))) <= cache_module.MAX_PACKS
+    assert not list(root.rglob("*.tmp"))
+
+
+def test_pack_merged_away_between_listing_and_reading_is_found_again(tmp_path, monkeypatch):
+    """A reader that lists a pack which another process then merges and deletes reads the
+    merged pack instead: no warning, no miss, the right rows."""
+    monkeypatch.setattr(cache_module, "MAX_PACKS", 3)
+    reader, writer = ArticleCache(tmp_path), ArticleCache(tmp_path)
+    batches = _keys("k", 4)
+    for keys in batches[:3]:
+        writer.store("c", "v1", _pack_frame(keys), keys=keys)
+    real_open = cache_module._open_pack
+    calls: list[Path] = []
+
+    def open_after_a_merge(path: Path) -> Any:
+        calls.append(path)
+        if len(calls) == 1:  # a fourth pack makes the writer merge all four, deleting the three
+            writer.store("c", "v1", _pack_frame(batches[3]), keys=batches[3])
+        return real_open(path)
+
+    monkeypatch.setattr(cache_module, "_open_pack", open_after_a_merge)
+    wanted = {k for keys in batches[:3] for k in keys}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheWarning)
+        found, missing = reader.load("c", "v1", wanted)
+    assert not missing and _wrong_rows(found, wanted) == []
+    assert not calls[0].exists()  # the reader did open a pack that had been merged away
+    assert len(list(tmp_path.rglob("pack-*.parquet"))) == 1
+
+
+def test_packs_with_equal_rows_but_different_keys_are_both_kept(tmp_path):
+    """Two runs that found nothing for different articles write identical Parquet bytes: both
+    key lists must survive (the pack name covers the keys, not only the bytes)."""
+    store = ArticleCache(tmp_path)
+    store.store("c", "v1", _frame([]), keys=["a"])
+    store.store("c", "v1", _frame([]), keys=["b"])
+    assert store.load("c", "v1", ["a", "b"])[1] == set()
+
+
+# --------------------------------------------------------------------------- faults
+
+
+def _cache_warnings(record: Any) -> list[str]:
+    return [str(w.message) for w in record if issubclass(w.category, CacheWarning)]
+
+
+def test_folder_under_a_regular_file_warns_once_and_runs_without_cache(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a regular file")
+    store = ArticleCache(blocker / "cache")
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        store.store("c", "v1", _frame([("a", 1)]), keys=["a"])
+        store.store("c", "v1", _frame([("b", 2)]), keys=["b"])
+        assert store.load("c", "v1", ["a", "b"]) == (None, {"a", "b"})
+    messages = _cache_warnings(record)
+    assert len(messages) == 1
+    assert str(blocker / "cache") in messages[0] and "without the cache" in messages[0]
+    assert blocker.read_text() == "a regular file"
+
+
+def test_permission_error_on_write_warns_once_and_disables_the_cache(tmp_path, monkeypatch):
+    real_open = os.open
+
+    def denied(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path).startswith(str(tmp_path)):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    store = ArticleCache(tmp_path)
+    monkeypatch.setattr(os, "open", denied)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        store.store("c", "v1", _frame([("a", 1)]), keys=["a"])
+        store.store("c", "v1", _frame([("b", 2)]), keys=["b"])
+        assert store.load("c", "v1", ["a"]) == (None, {"a"})
+    messages = _cache_warnings(record)
+    assert len(messages) == 1
+    assert "Permission denied" in messages[0] and "without the cache" in messages[0]
+    assert str(tmp_path) in messages[0]
+    assert not store.enabled
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        "[]",
+        "null",
+        '"x"',
+        "3",
+        '{"sha256": "SHA", "keys": "a"}',
+        '{"sha256": "SHA", "keys": ["a", 1]}',
+        '{"sha256": 42, "keys": ["a"]}',
+        '{"keys": ["a"]}',
+    ],
+    ids=["list", "null", "string", "number", "keys-str", "keys-int", "sha-int", "no-sha"],
+)
+def test_manifest_of_the_wrong_shape_is_discarded_and_rebuilt(tmp_path, manifest):
+    store = ArticleCache(tmp_path)
+    store.store("c", "v1", _frame([("a", 1)]), keys=["a"])
+    path = next(tmp_path.rglob("pack-*.json"))
+    sha = json.loads(path.read_text())["sha256"]
+    path.write_text(manifest.replace("SHA", sha))
+    with pytest.warns(CacheWarning, match="manifest"):
+        assert store.load("c", "v1", ["a"]) == (None, {"a"})
+    assert not list(tmp_path.rglob("pack-*"))
+    store.store("c", "v1", _frame([("a", 1)]), keys=["a"])  # the next run rebuilds it
+    found, missing = store.load("c", "v1", ["a"])
+    assert found["x"].tolist() == [1] and not missing
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_cache_files_get_the_default_mode_of_the_umask(tmp_path, umask):
+    previous = os.umask(umask)
+    try:
+        store = ArticleCache(tmp_path)
+        store.store("c", "v1", _frame([("a", 1)]), keys=["a"])
+    finally:
+        os.umask(previous)
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".parquet" for p in files) and any(p.suffix == ".json" for p in files)
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {
+        p.name: oct(0o666 & ~umask) for p in files
+    }
