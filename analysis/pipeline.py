@@ -43,6 +43,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ import pandas as pd
 from analysis.cache import KEY_COLUMN, ArticleCache, content_key
 from analysis.corpus import Corpus
 from analysis.errors import ParameterError
+from analysis.framing import TIMEOUT_COLUMNS, MatchTimeoutWarning, warn_match_timeouts
 from analysis.normalize import tokenize
 from analysis.segment import Method, sentence_spans
 
@@ -68,7 +70,7 @@ __all__ = [
 ]
 
 #: Bump when segmentation output can change (pySBD version is part of the key too).
-SEGMENT_VERSION = "segment-2"
+SEGMENT_VERSION = "segment-3"
 #: Fewer articles than this are processed in the calling process (no pool start-up).
 PARALLEL_MIN_ARTICLES = 200
 #: Articles per task sent to a worker.
@@ -462,11 +464,16 @@ def _components(codebooks: Sequence[Any], terms: bool) -> list[tuple[str, str, A
     ]
     for book in codebooks:
         loaded = framing.load_codebook(book)
-        specs.append((f"frames-{loaded.name}", loaded.cache_key, loaded))
+        specs.append((f"frames-{loaded.name}", f"{loaded.cache_key}-{FRAMES_VERSION}", loaded))
     if terms:
         specs.append(("terms", _terms_version(), None))
     return specs
 
+
+#: Version of the frame matcher (bump when the same codebook can give other hits).
+FRAMES_VERSION = "matcher-2"
+#: Suffix of the chunk result that lists detectors skipped after a regex time-out.
+TIMEOUTS_SUFFIX = ":timeouts"
 
 #: Version of the per-story term counts (bump when analysis.language's vocabulary rule changes).
 TERMS_VERSION = "terms-1"
@@ -485,7 +492,12 @@ def _terms_version() -> str:
 def _compute_component(
     name: str, spec: Any, sentences: pd.DataFrame, texts: dict[str, str]
 ) -> pd.DataFrame:
-    """One component on keyed sentences (``story_id`` holds the content key)."""
+    """One component on keyed sentences (``story_id`` holds the content key).
+
+    Frame hits carry the detectors skipped after a regex time-out in
+    ``attrs["match_timeouts"]`` (their warning is given once, in the calling process, by
+    :func:`analyze`).
+    """
     if name == "sentiment":
         from analysis.sentiment import SCORE_COLUMNS, sentence_sentiment
 
@@ -493,8 +505,13 @@ def _compute_component(
     elif name.startswith("frames-"):
         from analysis.framing import frame_hits
 
-        frame = frame_hits(sentences, codebook=spec).drop(columns=["sentence_id"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MatchTimeoutWarning)
+            hits = frame_hits(sentences, codebook=spec)
+        timeouts = list(hits.attrs.get("match_timeouts", ()))
+        frame = hits.drop(columns=["sentence_id"])
         frame["frame"] = frame["frame"].astype(str)
+        frame.attrs = {"match_timeouts": timeouts}
     elif name == "terms":
         from analysis.language import text_terms as story_terms
 
@@ -527,6 +544,11 @@ def _analyze_chunk(
         sentences = pd.concat([p[0] for p in parts], ignore_index=True)
         texts = {key: text for _, key, text in parts}
         out[name] = _compute_component(name, specs[name], sentences, texts)
+        if name.startswith("frames-"):
+            rows = out[name].attrs.pop("match_timeouts", [])
+            out[name + TIMEOUTS_SUFFIX] = pd.DataFrame(
+                [tuple(map(str, r)) for r in rows], columns=list(TIMEOUT_COLUMNS)
+            ).astype(str)
     return out
 
 
@@ -597,12 +619,14 @@ def analyze(
         computed = map_chunks(
             _analyze_chunk, items, workers=workers, progress=progress, desc="analysing"
         )
-        for name, version, _spec in specs:
+        for name, version, spec in specs:
             if missing[name]:
                 frame = computed.get(name)
                 if frame is None:
                     frame = pd.DataFrame({KEY_COLUMN: pd.Series(dtype=str)})
-                store.store(name, version, frame, keys=missing[name])
+                timed_out = _report_timeouts(computed.get(name + TIMEOUTS_SUFFIX), spec, keyed)
+                keep = missing[name] - timed_out  # incomplete results are not cached
+                store.store(name, version, frame[frame[KEY_COLUMN].isin(keep)], keys=keep)
     tables: dict[str, pd.DataFrame] = {}
     for name, _version, _spec in specs:
         parts = [f for f in (found[name], computed.get(name)) if f is not None and len(f)]
@@ -611,6 +635,19 @@ def analyze(
         else:
             tables[name] = computed.get(name, found[name])
     return _assemble(corpus, keyed, key_of, specs, tables)
+
+
+def _report_timeouts(timeouts: pd.DataFrame | None, book: Any, keyed: pd.DataFrame) -> set[str]:
+    """Warn once (in this process) about detectors skipped after a regex time-out, naming the
+    corpus' story and sentence ids; return the content keys of the affected articles."""
+    if timeouts is None or timeouts.empty:
+        return set()
+    first = keyed.drop_duplicates(KEY_COLUMN).set_index(KEY_COLUMN)["story_id"]
+    stories = timeouts["story_id"].map(first).fillna(timeouts["story_id"])
+    index = timeouts["sentence_id"].str.rsplit("/", n=1).str[-1]
+    named = timeouts.assign(story_id=stories, sentence_id=stories + "/" + index)
+    warn_match_timeouts(named, book)
+    return set(timeouts["story_id"])
 
 
 def _assemble(

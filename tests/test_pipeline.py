@@ -312,3 +312,45 @@ def test_map_chunks_restores_the_sigterm_handler(monkeypatch):
     result = pipeline.segment_texts(SYNTHETIC, cache=False, workers=2)
     assert len(result) and signal.getsignal(signal.SIGTERM) == before
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_regex_timeouts_in_workers_are_reported_once_in_the_parent_and_not_cached(
+    tmp_path, monkeypatch
+):
+    import textwrap
+    import warnings
+
+    from analysis import stories_from_texts
+    from analysis.framing import MatchTimeoutWarning
+
+    book = tmp_path / "slow.yaml"
+    book.write_text(
+        textwrap.dedent(
+            """
+            name: slow
+            version: "1"
+            citation: a test codebook with a catastrophic pattern
+            frames:
+              - id: f
+                label: F
+                description: d
+                detectors:
+                  - id: evil
+                    terms: ['re:(a|a)+$']
+            """
+        )
+    )
+    texts = ["The cry was " + "a" * 40 + "! Calm words."] + [
+        f"Story number {i} is quiet." for i in range(250)
+    ]
+    corpus = stories_from_texts(texts)
+    cache = pipeline.ArticleCache(tmp_path / "cache")
+    for _ in range(2):  # the article with a time-out is not cached: the second run warns again
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            pipeline.analyze(corpus, codebooks=[str(book)], terms=False, workers=2, cache=cache)
+        found = [w for w in caught if issubclass(w.category, MatchTimeoutWarning)]
+        assert len(found) == 1
+        message = str(found[0].message)
+        assert "slow.yaml" in message and "'evil'" in message
+        assert f"first story {corpus.stories['story_id'][0]!r}" in message
