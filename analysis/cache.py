@@ -68,7 +68,7 @@ import pyarrow.parquet as pq
 
 from analysis import config
 
-__all__ = ["ArticleCache", "CacheWarning", "content_key"]
+__all__ = ["ArticleCache", "CacheWarning", "content_key", "resolve_cache"]
 
 KEY_COLUMN = "_key"
 #: Packs per (component, version) folder before they are merged into one.
@@ -451,3 +451,10 @@ class ArticleCache:
         import shutil
 
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def resolve_cache(cache: bool | ArticleCache | None) -> ArticleCache:
+    """``True``/``None``: the default on-disk cache; ``False``: a disabled one."""
+    if isinstance(cache, ArticleCache):
+        return cache
+    return ArticleCache(enabled=cache is not False)

@@ -58,16 +58,25 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Literal
 
+import pandas as pd
+
+from analysis.cache import KEY_COLUMN, ArticleCache, content_key, resolve_cache
 from analysis.errors import ParameterError
+from analysis.normalize import tokenize
+from analysis.parallel import map_chunks
 
 __all__ = [
     "ABBREVIATIONS",
     "MAX_SENTENCE_CHARS",
+    "SEGMENT_COLUMNS",
+    "SEGMENT_VERSION",
     "boundary_agreement",
     "sentence_spans",
     "split_long",
+    "segment_texts",
     "split_sentences",
 ]
 
@@ -459,3 +468,69 @@ def boundary_agreement(paragraphs: list[str]) -> dict[str, float]:
         "paragraphs_pysbd_broken": float(broken),
         "boundaries": float(total),
     }
+
+
+# --------------------------------------------------------------------------- many texts, cached
+
+#: Bump when segmentation output can change (pySBD version is part of the key too).
+SEGMENT_VERSION = "segment-3"
+SEGMENT_COLUMNS = [KEY_COLUMN, "paragraph_index", "sentence_index", "start", "end", "n_words"]
+
+
+def _segment_chunk(items: Sequence[tuple[str, str, str]]) -> pd.DataFrame:
+    """Segment ``(key, text, method)`` items; offsets are into the text."""
+    rows: list[tuple[str, int, int, int, int, int]] = []
+    for key, text, method in items:
+        offset = 0
+        n = 0
+        for p_index, paragraph in enumerate(text.split("\n")):
+            for s, e in sentence_spans(paragraph, method=method):
+                rows.append(
+                    (key, p_index, n, offset + s, offset + e, len(tokenize(paragraph[s:e])))
+                )
+                n += 1
+            offset += len(paragraph) + 1
+    return pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
+
+
+def pysbd_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pysbd")
+    except Exception:  # noqa: BLE001 - unknown version: still a valid key part
+        return "unknown"
+
+
+def segment_texts(
+    texts: Sequence[str],
+    *,
+    method: Method = "hybrid",
+    cache: bool | ArticleCache | None = True,
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Sentence spans of many normalised texts, from the cache where possible.
+
+    Returns:
+        One row per sentence: ``_key`` (content key of the text), ``paragraph_index``,
+        ``sentence_index``, ``start``/``end`` (offsets into the text), ``n_words``; sorted by
+        key then sentence index. Texts with the same content share a key.
+    """
+    store = resolve_cache(cache)
+    version = f"{SEGMENT_VERSION}-{method}-pysbd{pysbd_version()}"
+    keys = [content_key(t) for t in texts]
+    by_key = dict(zip(keys, texts, strict=True))
+    found, missing = store.load("segment", version, by_key)
+    frames = [found] if found is not None else []
+    if missing:
+        todo = [(k, by_key[k], method) for k in sorted(missing)]
+        computed = map_chunks(
+            _segment_chunk, todo, workers=workers, progress=progress, desc="segmenting"
+        )
+        store.store("segment", version, computed, keys=missing)
+        frames.append(computed)
+    result = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    for col in SEGMENT_COLUMNS[1:]:
+        result[col] = result[col].astype("int64")
+    return result.sort_values([KEY_COLUMN, "sentence_index"], ignore_index=True)

@@ -4,21 +4,13 @@ that ends with its parent (kill -9, SIGTERM, Ctrl-C)."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 import warnings
-from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
-from analysis import pipeline
+from analysis import parallel, pipeline
 from analysis.cache import ArticleCache, CacheWarning
 from analysis.corpus import load_corpus, stories_from_texts
 from analysis.framing import CODEBOOK_DIR, frame_hits
@@ -116,21 +108,14 @@ def test_corrupt_cache_entry_is_recomputed_not_returned(tmp_path, computed, seed
 
 
 def test_parallel_equals_serial(monkeypatch):
-    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 7)
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 7)
     corpus = stories_from_texts(SYNTHETIC)
     serial = pipeline.analyze(corpus, cache=False, workers=1)
-    parallel = pipeline.analyze(corpus, cache=False, workers=2)
-    pd.testing.assert_frame_equal(serial.sentiment, parallel.sentiment)
+    pooled = pipeline.analyze(corpus, cache=False, workers=2)
+    pd.testing.assert_frame_equal(serial.sentiment, pooled.sentiment)
     for name in serial.frame_hits:
-        pd.testing.assert_frame_equal(serial.frame_hits[name], parallel.frame_hits[name])
-    pd.testing.assert_frame_equal(serial.term_counts, parallel.term_counts)
-
-
-def test_parallel_segmentation_equals_serial(monkeypatch):
-    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 5)
-    serial = pipeline.segment_texts(SYNTHETIC, cache=False, workers=1)
-    parallel = pipeline.segment_texts(SYNTHETIC, cache=False, workers=2)
-    pd.testing.assert_frame_equal(serial, parallel)
+        pd.testing.assert_frame_equal(serial.frame_hits[name], pooled.frame_hits[name])
+    pd.testing.assert_frame_equal(serial.term_counts, pooled.term_counts)
 
 
 def test_duplicate_stories_share_results():
@@ -177,141 +162,6 @@ def test_unwritable_cache_folder_warns_once_and_the_pass_still_runs(tmp_path, se
     messages = [str(w.message) for w in record if issubclass(w.category, CacheWarning)]
     assert len(messages) == 1 and "without the cache" in messages[0]
     _assert_same(result, seed_corpus)
-
-
-# --------------------------------------------------------------------------- the worker pool
-
-SLOW_WORKER_DIR = Path(__file__).parent / "data"
-#: A parent that runs map_chunks with 2 workers on 8 one-item chunks that sleep 120 s each;
-#: arguments: the folder for the workers' pid files, the multiprocessing start method.
-POOL_SCRIPT = """
-import multiprocessing
-import sys
-sys.path.insert(0, {data!r})
-import cache_slow_worker
-from analysis import pipeline
-if sys.argv[2] != "default":
-    multiprocessing.set_start_method(sys.argv[2])
-pipeline.CHUNK_SIZE = 1
-try:
-    pipeline.map_chunks(
-        cache_slow_worker.slow_chunk, [(sys.argv[1], 120.0)] * 8, workers=2, progress=False
-    )
-except KeyboardInterrupt:
-    print("interrupted", file=sys.stderr)
-    sys.exit(130)
-"""
-
-
-def _alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie waiting to be reaped by init counts as gone)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc: ask the kernel
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-    state = next((line for line in status.splitlines() if line.startswith("State:")), "")
-    return "Z" not in state.split()[1:2]
-
-
-def _wait_for(condition: Any, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
-@pytest.fixture()
-def busy_pool(tmp_path, request):
-    """A child Python busy in map_chunks with 2 workers: ``(process, worker pids, stderr
-    file)``; whatever still runs at the end of the test is killed. Its output goes to files, not
-    pipes, so workers that outlive it cannot block the test on a pipe. An indirect parameter
-    names the start method (default: the platform's)."""
-    method = getattr(request, "param", "default")
-    if method not in ("default", *multiprocessing.get_all_start_methods()):
-        pytest.skip(f"no {method!r} start method on this platform")
-    pids_dir = tmp_path / "pids"
-    pids_dir.mkdir()
-    stderr = tmp_path / "stderr.txt"
-    script = POOL_SCRIPT.format(data=str(SLOW_WORKER_DIR))
-    with stderr.open("w") as err:
-        process = subprocess.Popen(
-            [sys.executable, "-c", script, str(pids_dir), method],
-            cwd=Path(__file__).parents[1],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            start_new_session=True,  # its own process group, as a terminal job would be
-        )
-    workers: list[int] = []
-    try:
-        started = _wait_for(lambda: len(list(pids_dir.iterdir())) >= 2, timeout=120)
-        workers = [int(p.name.removeprefix("pid-")) for p in pids_dir.iterdir()]
-        assert started, f"workers did not start: {stderr.read_text()}"
-        yield process, workers, stderr
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        for pid in workers:
-            if _alive(pid):
-                os.kill(pid, signal.SIGKILL)
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("busy_pool", ["fork", "spawn", "forkserver"], indirect=True)
-def test_workers_end_when_the_parent_is_killed(busy_pool):
-    process, workers, _stderr = busy_pool
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
-    assert _wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=5)
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_sigterm_to_the_parent_shuts_the_pool_down(busy_pool):
-    process, workers, stderr = busy_pool
-    os.kill(process.pid, signal.SIGTERM)
-    assert process.wait(timeout=15) != 0
-    assert _wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=5)
-    err = stderr.read_text()
-    assert "Traceback" not in err and len(err.splitlines()) <= 1, err
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_ctrl_c_shuts_the_pool_down_without_worker_tracebacks(busy_pool):
-    process, workers, stderr = busy_pool
-    os.killpg(process.pid, signal.SIGINT)  # a terminal sends Ctrl-C to the whole group
-    assert process.wait(timeout=15) == 130
-    assert _wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=5)
-    assert stderr.read_text().strip() == "interrupted", stderr.read_text()
-
-
-def test_a_failing_chunk_stops_the_pool_without_waiting_for_the_rest(tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(SLOW_WORKER_DIR))
-    import cache_slow_worker
-
-    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 1)
-    items = [(str(tmp_path), -1.0), (str(tmp_path), 120.0), (str(tmp_path), 120.0)]
-    started = time.monotonic()
-    with pytest.raises(ValueError, match="on purpose"):
-        pipeline.map_chunks(cache_slow_worker.fail_fast_chunk, items, workers=2, progress=False)
-    assert time.monotonic() - started < 30
-    workers = [int(p.name.removeprefix("pid-")) for p in tmp_path.glob("pid-*")]
-    assert _wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=5)
-
-
-def test_map_chunks_restores_the_sigterm_handler(monkeypatch):
-    monkeypatch.setattr(pipeline, "CHUNK_SIZE", 5)
-    before = signal.getsignal(signal.SIGTERM)
-    result = pipeline.segment_texts(SYNTHETIC, cache=False, workers=2)
-    assert len(result) and signal.getsignal(signal.SIGTERM) == before
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_regex_timeouts_in_workers_are_reported_once_in_the_parent_and_not_cached(
