@@ -1,6 +1,6 @@
 """Tests of analysis.pipeline: the shared pass equals the step functions, cache invalidation,
-parallel = serial, the segmentation agreement with pySBD, an unwritable cache, and a worker pool
-that ends with its parent (kill -9, SIGTERM, Ctrl-C)."""
+parallel = serial, the segmentation agreement with pySBD, an unwritable cache, and regex
+time-outs reported from workers."""
 
 from __future__ import annotations
 
