@@ -40,6 +40,7 @@ _TMP = tempfile.TemporaryDirectory(prefix="hostile-benchmark-")
 os.environ["ANALYSIS_CACHE_DIR"] = str(Path(_TMP.name) / "cache")
 
 from analysis import analyze, framing, load_corpus  # noqa: E402
+from analysis.narrate import framing as narrate_framing  # noqa: E402
 from analysis.segment import MAX_SENTENCE_CHARS  # noqa: E402
 
 MB = 1_000_000
@@ -99,9 +100,9 @@ def time_regex_report(pattern: str, n_a: int, folder: Path, workers: int) -> Non
         result = analyze(corpus, codebooks=[book], terms=False, cache=False, workers=workers)
         hits = result.frame_hits[book.name]
         summary = framing.frame_summary(hits, corpus.stories, codebook=book)
-        framing.describe(summary, codebook=book)
+        narrate_framing.describe(summary, codebook=book)
         evidence = framing.frame_evidence(hits, corpus.sentences)
-        framing.evidence_html(evidence, labels=book.labels())
+        narrate_framing.evidence_html(evidence, labels=book.labels())
         framing.export_frame_matrix(summary, folder / "out", codebook=book.name)
     seconds = time.perf_counter() - start
     timeouts = [w for w in caught if issubclass(w.category, framing.MatchTimeoutWarning)]
