@@ -1,0 +1,224 @@
+"""Executing notebooks with papermill: one report, a whole run in parallel, or in place.
+
+:func:`execute_notebook` runs one notebook with papermill (nbclient underneath) in a kernel that
+starts in the notebooks folder; :func:`run_notebook` turns that into a report (the executed
+notebook and its HTML, written atomically); :func:`run_notebooks` runs a build's tasks in
+threads and stops every kernel when the run is interrupted; :func:`store_outputs` re-executes
+notebooks in place on the seeds so the outputs compared by nbval are regenerated. Execution
+metadata (timings, timestamps) is stripped so the stored files are deterministic.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from analysis import config, safe
+from analysis.errors import ParameterError
+from analysis.report import catalog
+from analysis.report.files import atomic_write
+from analysis.report.kernels import (
+    forget_kernels,
+    kernel_manager_class,
+    kernels_of_run,
+    kill_kernels,
+)
+from analysis.report.outcome import ReportOutcome, ReportTask
+from analysis.report.render import render_html
+from analysis.report.summary import notebook_summary
+
+__all__ = [
+    "execute_notebook",
+    "run_notebook",
+    "run_notebooks",
+    "store_outputs",
+    "strip_execution_metadata",
+]
+
+_KERNEL_CONFIG = {"KernelManager": {"transport_encryption": "auto"}}
+#: Longest report file stem (story stems are ``story-`` + at most 80 characters + ``-<n>``).
+_MAX_STEM = 128
+
+
+def _quiet_jupyter_env() -> None:
+    """Keep Jupyter state out of the home folder and silence the kernel's TCP warning."""
+    base = Path(tempfile.gettempdir()) / "analysis-jupyter"
+    for var, sub in (
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("IPYTHONDIR", "ipython"),
+    ):
+        os.environ.setdefault(var, str(base / sub))
+        Path(os.environ[var]).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def execute_notebook(source: Path, target: Path, parameters: dict[str, Any], cwd: Path) -> None:
+    """Execute ``source`` with ``parameters`` into ``target``, the kernel started in ``cwd``."""
+    import papermill as pm
+    from traitlets.config import Config
+
+    _quiet_jupyter_env()
+    # The kernel starts in ``cwd`` (nbclient's ``resources.metadata.path``). Papermill's own
+    # ``cwd=`` would os.chdir the whole process for the run, which races when notebooks run in
+    # parallel threads and can leave the process in another folder.
+    pm.execute_notebook(
+        str(source.resolve()),
+        str(target.resolve()),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        config=Config(_KERNEL_CONFIG),
+        shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(cwd.resolve())}},
+        kernel_manager_class=kernel_manager_class(),
+    )
+
+
+def strip_execution_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove papermill's and nbclient's execution metadata (timings, timestamps), in place."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    nbformat.validator.normalize(nb)
+    return nb
+
+
+def run_notebook(
+    name: str,
+    description: str,
+    parameters: dict[str, Any],
+    out_dir: Path,
+    *,
+    show_code: bool = False,
+    output_stem: str | None = None,
+) -> ReportOutcome:
+    """Execute one notebook into ``out_dir`` and render its HTML report (atomically).
+
+    The files are ``<stem>.ipynb`` and ``<stem>.html``, the stem passed through
+    :func:`analysis.safe.safe_filename` and the paths through :func:`analysis.safe.output_path`.
+    A notebook that fails gives an outcome with ``ok=False`` and writes nothing.
+    """
+    source = config.NOTEBOOKS_DIR / f"{name}.ipynb"
+    stem = safe.safe_filename(output_stem or name, max_length=_MAX_STEM)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path = safe.output_path(out_dir, f"{stem}.html")
+    notebook_path = safe.output_path(out_dir, f"{stem}.ipynb")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="analysis-report-") as tmp:
+        executed = Path(tmp) / f"{stem}.ipynb"
+        try:
+            execute_notebook(source, executed, parameters, config.NOTEBOOKS_DIR)
+        except Exception as exc:  # noqa: BLE001 - any notebook failure is reported, not raised
+            message = str(exc).strip().splitlines()
+            short = next((m for m in reversed(message) if m.strip()), type(exc).__name__)
+            return ReportOutcome(
+                name=stem,
+                description=description,
+                parameters=parameters,
+                ok=False,
+                seconds=time.perf_counter() - started,
+                error=f"{type(exc).__name__}: {short}"[:500],
+            )
+        nb = strip_execution_metadata(nbformat.read(executed, as_version=4))
+        page = render_html(nb, show_code=show_code)
+        atomic_write(notebook_path, nbformat.writes(nb))
+        atomic_write(html_path, page)
+    return ReportOutcome(
+        name=stem,
+        description=description,
+        parameters=parameters,
+        ok=True,
+        seconds=time.perf_counter() - started,
+        html_path=html_path,
+        summary=notebook_summary(nb),
+        size_bytes=html_path.stat().st_size,
+    )
+
+
+def run_notebooks(
+    tasks: list[ReportTask],
+    build: Path,
+    *,
+    jobs: int,
+    show_code: bool,
+    progress: bool,
+) -> list[ReportOutcome]:
+    """Run the tasks in ``jobs`` threads, the outcomes in task order; on any exception (Ctrl-C,
+    SIGTERM) stop the run: cancel what has not started and kill the kernels of what has."""
+    cancel = threading.Event()
+
+    def run(task: ReportTask) -> ReportOutcome:
+        name, description, params, stem = task
+        with kernels_of_run(cancel):
+            return run_notebook(
+                name, description, params, build, show_code=show_code, output_stem=stem
+            )
+
+    outcomes = []
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    futures: list[Future[ReportOutcome]] = []
+    try:
+        futures = [pool.submit(run, task) for task in tasks]
+        for task, future in zip(tasks, futures, strict=True):
+            while not future.done():  # wake up often: Ctrl-C may land in another thread
+                wait_for([future], timeout=0.25)
+            outcome = future.result()
+            outcome.kind = "story" if task.notebook == catalog.STORY_NOTEBOOK else "report"
+            outcomes.append(outcome)
+            if progress:
+                _print_progress(outcome, len(outcomes), len(tasks))
+    except BaseException:
+        cancel.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        _stop_kernels(cancel, futures)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        forget_kernels(cancel)
+    return outcomes
+
+
+def _print_progress(outcome: ReportOutcome, done: int, total: int) -> None:
+    state = "ok" if outcome.ok else f"FAILED ({outcome.error})"
+    print(f"[{done}/{total}] {outcome.name}: {state} in {outcome.seconds:.1f} s", flush=True)
+
+
+def _stop_kernels(cancel: threading.Event, futures: list[Future[ReportOutcome]]) -> None:
+    """Kill the kernels of a cancelled run until its threads are done (at most 30 s)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # kernels started late are killed on the next pass
+        kill_kernels(cancel)
+        running = [f for f in futures if not f.done()]  # done() counts cancelled ones
+        if not running:
+            break
+        wait_for(running, timeout=0.2)
+
+
+def store_outputs(names: Sequence[str] | None = None) -> None:
+    """Re-execute notebooks in place on the seeds (the outputs nbval compares against)."""
+    known = [n for n, _ in catalog.NOTEBOOKS] + list(catalog.EXTRA_STORED)
+    unknown = [n for n in names or () if n not in known]
+    if unknown:
+        raise ParameterError(f"unknown notebook(s) {unknown}; choose from {known}")
+    for name in names or known:
+        if name == "sentiment_validation":
+            continue  # needs ../shared; not compared by nbval
+        path = config.NOTEBOOKS_DIR / f"{name}.ipynb"
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / path.name
+            execute_notebook(path, target, {}, config.NOTEBOOKS_DIR)
+            nb = strip_execution_metadata(nbformat.read(target, as_version=4))
+        nbformat.write(nb, path)
+        print(f"stored outputs of {path.name}", flush=True)

@@ -1,0 +1,113 @@
+"""The index page of a report set: what was analysed, the reports, how they were built.
+
+Every corpus-derived string on the page (corpus facts, story ids in descriptions, summaries,
+parameter values, error messages) passes through :func:`analysis.safe.escape_html`; links are
+percent-encoded with :func:`urllib.parse.quote`. Summaries arrive as plain text
+(:mod:`analysis.report.summary`), so nothing is escaped twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from analysis import safe
+from analysis.report.outcome import ReportOutcome, ReportSet
+
+__all__ = ["index_html"]
+
+#: Parameters not shown on the index: the run's temporary folder, and loader defaults.
+_HIDDEN_PARAMETERS = {"output_dir": None, "encoding": "utf-8", "stories_per_file": "auto"}
+
+_STYLE = """<style>
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }
+th, td { border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left;
+          vertical-align: top; }
+th { background: #f5f5f5; }
+.failed { color: #b00020; font-weight: bold; }
+.summary { color: #555; font-size: 0.9em; margin-top: 4px; }
+code { font-size: 0.85em; }
+</style>"""
+
+
+def _shown_parameters(parameters: dict[str, Any]) -> str:
+    shown = {
+        k: v
+        for k, v in parameters.items()
+        if k not in _HIDDEN_PARAMETERS or (k != "output_dir" and v != _HIDDEN_PARAMETERS[k])
+    }
+    return ", ".join(f"{k}={v!r}" for k, v in shown.items()) or "defaults"
+
+
+def _row(o: ReportOutcome) -> str:
+    """One table row: the link (or name), description and summary, parameters, build."""
+    esc = safe.escape_html
+    params = _shown_parameters(o.parameters)
+    if o.ok:
+        link = f'<a href="{esc(quote(o.name))}.html">{esc(o.name)}</a>'
+        status = f"built in {o.seconds:.1f} s, {o.size_bytes / 1e6:.1f} MB"
+        detail = esc(o.summary)
+    else:
+        link = esc(o.name)
+        status = '<span class="failed">FAILED</span>'
+        detail = f"<code>{esc(o.error)}</code>"
+    return (
+        f"<tr><td>{link}</td><td>{esc(o.description)}<div class='summary'>{detail}</div>"
+        f"</td><td><code>{esc(params)}</code></td><td>{status}</td></tr>"
+    )
+
+
+def _stories_section(story_rows: list[str]) -> str:
+    if not story_rows:
+        return ""
+    return (
+        "<h2>Per-story reports</h2><p>One deep dive per story: its text with sentence tone and "
+        "frame triggers marked, its arc, actors, quotes and how it differs from the rest.</p>"
+        "<table><tr><th>report</th><th>story</th><th>parameters</th><th>build</th></tr>"
+        + "".join(story_rows)
+        + "</table>"
+    )
+
+
+def _banner(failed: list[ReportOutcome]) -> str:
+    if not failed:
+        return "<p>All reports built.</p>"
+    return (
+        f"<p class='failed'>{len(failed)} report(s) failed: "
+        f"{safe.escape_html(', '.join(o.name for o in failed))}. See the table below.</p>"
+    )
+
+
+def index_html(report_set: ReportSet, built: str, total_seconds: float) -> str:
+    """The index page of ``report_set``, built at ``built`` (local time) in ``total_seconds``.
+
+    Reports are listed in run order, per-story reports in a table of their own; a failed
+    report is listed with its error and without a link.
+    """
+    esc = safe.escape_html
+    facts = "".join(
+        f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in report_set.corpus_facts.items()
+    )
+    rows = [_row(o) for o in report_set.outcomes if o.kind != "story"]
+    story_rows = [_row(o) for o in report_set.outcomes if o.kind == "story"]
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{esc("News analysis reports")}</title>
+{_STYLE}</head>
+<body>
+<h1>News analysis reports</h1>
+<p>Tone (sentiment), framing, topics and language of a set of news stories. Every figure in the
+reports is backed by the sentences it came from; open a report for its evidence tables.</p>
+<h2>What was analysed</h2>
+<table>{facts}</table>
+<h2>Reports</h2>
+{_banner(report_set.failed)}
+<table><tr><th>report</th><th>what it shows</th><th>parameters</th><th>build</th></tr>
+{"".join(rows)}
+</table>
+{_stories_section(story_rows)}
+<p>Built {esc(built)} in {total_seconds:.0f} s.
+Charts work offline (one shared copy of plotly.js in <code>assets/</code>).</p>
+</body></html>
+"""
