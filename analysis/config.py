@@ -43,3 +43,8 @@ def allsides_csv() -> Path:
 def sentiment_validation_dir() -> Path:
     """Human sentiment ratings published with VADER (absent on a user's fresh clone)."""
     return shared_dir() / "validation" / "sentiment"
+
+
+def seeds_coded_sample() -> Path:
+    """The four seed stories hand-coded for the generic frames (the calibration example)."""
+    return DATA_DIR / "coded" / "seeds_generic.csv"

@@ -41,7 +41,7 @@ from analysis.agreement import agreement_table, baseline_codes
 from analysis.errors import CorpusError, ParameterError
 from analysis.framing.codebook import Codebook, load_codebook
 from analysis.framing.summary import DEFAULT_THRESHOLD, frame_summary
-from analysis.safe import safe_filename, write_csv
+from analysis.safe import output_path, safe_filename, write_csv
 
 __all__ = [
     "Calibration",
@@ -51,6 +51,7 @@ __all__ = [
     "coding_sheet",
     "load_calibration",
     "read_coded_sample",
+    "save_calibration",
     "story_features",
     "write_coding_sheet",
 ]
@@ -381,6 +382,14 @@ class Calibration:
         path = Path(path)
         path.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
         return path
+
+
+def save_calibration(calibration: Calibration, out_dir: str | Path, name: str) -> Path:
+    """Write the calibration as ``out_dir/tables/calibration-<name>.json`` (the path checked by
+    :func:`analysis.safe.output_path`)."""
+    path = output_path(out_dir, "tables", f"calibration-{safe_filename(name)}.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return calibration.to_json(path)
 
 
 def load_calibration(path: str | Path) -> Calibration:
