@@ -30,8 +30,6 @@ from analysis.corpus import Corpus
 from analysis.errors import ParameterError
 from analysis.framing import TIMEOUT_COLUMNS, MatchTimeoutWarning, warn_match_timeouts
 from analysis.parallel import map_chunks
-from analysis.segment import SEGMENT_VERSION, segment_texts  # noqa: F401 - until corpus moves
-from analysis.segment import pysbd_version as _pysbd_version  # noqa: F401 - until corpus moves
 
 __all__ = ["Analysis", "analyze", "corpus_term_counts", "sentence_sentiment_types"]
 

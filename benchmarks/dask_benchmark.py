@@ -1,14 +1,14 @@
 """Benchmark of the Dask engine against the local engine on the 2,505-article AllSides sample.
 
 Steps: convert the CSV to a partitioned Parquet dataset in a temporary folder and run
-:func:`analysis.distributed.analyze_dask` on a new 2-worker ``LocalCluster`` (its time includes
+:func:`analysis.dask_engine.analyze_dask` on a new 2-worker ``LocalCluster`` (its time includes
 starting and closing the cluster), with 500 and with 250 articles per file (2,505 articles make
 five full files and a 5-article one at 500: two workers then wait on a third round of one file);
 run the local engine on the same data loaded whole (``from_dataframe`` + ``analyze``, both
 ``cache=False``, ``workers=None`` = all cores); say whether every table is equal; then the
 streaming methods: distinctive terms by ``bias_label`` (compared with
 :func:`analysis.language.distinctive_terms`) and topics
-(:func:`analysis.distributed.streaming_topics`, k = 10), with the normalized mutual information
+(:func:`analysis.dask_engine.streaming_topics`, k = 10), with the normalized mutual information
 (``sklearn.metrics.normalized_mutual_info_score``) of each article's argmax topic and the corpus'
 ``topic`` column, next to the in-memory NMF of :func:`analysis.language.topic_model` (one unit per
 article, unigrams + bigrams as it is used, and unigrams only as the streaming model).
@@ -39,7 +39,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from analysis import config, language
 from analysis.corpus import from_dataframe
-from analysis.distributed import (
+from analysis.dask_engine import (
     analyze_dask,
     parquet_partitions,
     streaming_group_terms,

@@ -1,0 +1,383 @@
+"""Loading a corpus: :func:`load_corpus` (files and folders), :func:`from_dataframe` (a table
+in memory) and :func:`stories_from_texts` (strings), and the corpus cache.
+
+Bad input raises :class:`~analysis.errors.CorpusError` naming the file, line or column. When a
+folder holds a bad file among good ones, the good stories load, the bad file is listed in
+``Corpus.skipped`` and a :class:`~analysis.corpus.CorpusWarning` is issued, unless
+``strict=True``; a record that breaks a cell rule (see :mod:`analysis.corpus.readers`) is
+skipped and listed the same way, or raised with ``strict=True``.
+
+The corpus cache: a loaded corpus is stored in the analysis cache (:mod:`analysis.cache`) under
+the SHA-256 of :data:`LOADER_VERSION`, the segmentation version, the versions of pysbd and
+charset-normalizer, the load options, and every input file's name and bytes. Loading the same
+bytes with the same options again reads the tables back and repeats the first load's warnings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from collections.abc import Iterable, Iterator
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from analysis import config
+from analysis.cache import KEY_COLUMN, resolve_cache
+from analysis.corpus.decoding import codec_name
+from analysis.corpus.readers import (
+    TABLE_SUFFIXES,
+    TEXT_SUFFIXES,
+    Record,
+    display_name,
+    file_records,
+    table_records,
+)
+from analysis.corpus.schema import SKIPPED_COLUMNS, Corpus, CorpusWarning
+from analysis.corpus.tables import build_corpus, set_optional_text_columns
+from analysis.errors import CorpusError, ParameterError
+from analysis.segment import SEGMENT_VERSION, Method, pysbd_version
+
+__all__ = ["LOADER_VERSION", "from_dataframe", "load_corpus", "stories_from_texts"]
+
+#: Bump when loading or normalisation can change a loaded corpus (part of the corpus cache key).
+LOADER_VERSION = "corpus-2"
+#: Cached parts a corpus needs; ``skipped`` and ``notes`` are stored only when not empty (the
+#: cache names packs by their bytes, and empty tables of different corpora have the same bytes).
+_REQUIRED_PARTS = ("stories", "sentences")
+
+
+def _iter_folder(path: Path) -> Iterator[Path]:
+    for child in sorted(path.rglob("*")):
+        hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+        if (
+            child.is_file()
+            and child.suffix.lower() in TEXT_SUFFIXES + TABLE_SUFFIXES
+            and not hidden
+        ):
+            yield child
+
+
+def load_corpus(
+    path: str | Path | None = None,
+    *,
+    text_column: str | None = None,
+    title_column: str | None = None,
+    date_column: str | None = None,
+    outlet_column: str | None = None,
+    url_column: str | None = None,
+    id_column: str | None = None,
+    stories_per_file: Literal["auto", "one", "many"] = "auto",
+    encoding: str = "utf-8",
+    strict: bool = False,
+    segmenter: Method = "hybrid",
+    cache: Any = True,
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> Corpus:
+    """Load articles from the seeds, a text file, a folder, a CSV or a JSON Lines file.
+
+    Args:
+        path: a ``.txt``/``.md``/``.csv``/``.jsonl`` file or a folder of them; ``None`` loads the
+            project's ``seeds/`` folder.
+        text_column, title_column, date_column, outlet_column, url_column, id_column: column
+            names in tabular input. When ``None`` the usual names are tried (``text``/``body``;
+            ``title``/``headline``; ``date``/``published``; ``outlet``/``source``; ``url``;
+            ``id``); a column that is named but missing is an error.
+        stories_per_file: how to read a text file: ``"auto"`` (blank lines separate stories when
+            the file also has single-newline paragraphs, as in the seeds), ``"one"`` or ``"many"``.
+        encoding: the encoding the input files are expected in (a Python codec name). A byte
+            order mark overrides it; a file it cannot read is read in the encoding
+            charset-normalizer detects, with a :class:`CorpusWarning` (see
+            :mod:`analysis.corpus.decoding`). Part of the corpus cache key, like
+            ``stories_per_file``.
+        strict: raise on the first bad file or record instead of skipping it with a warning.
+        segmenter: sentence segmentation method (see :mod:`analysis.segment`).
+        cache: ``True`` (default) reads and writes sentence spans in the on-disk cache
+            (:mod:`analysis.cache`), ``False`` computes everything, or an ``ArticleCache``.
+        workers: worker processes for segmentation (``None``: all cores on large corpora).
+        progress: show a progress bar (``None``: only on large corpora).
+
+    Returns:
+        A :class:`Corpus` (see its attributes for every column).
+
+    Raises:
+        CorpusError: missing path, empty or binary file, undecodable bytes, a NUL character in a
+            text file, a table without the text column, malformed CSV quoting, a malformed JSON
+            line, nothing loadable at all; with ``strict=True`` also the first bad record (a
+            ragged CSV row, a NUL character, a cell of the wrong type, empty text).
+        ParameterError: an unknown ``stories_per_file`` value or ``encoding``.
+
+    Warns:
+        CorpusWarning: for each skipped file or record, and for each file read in another
+            encoding than ``encoding``.
+
+    >>> corpus = load_corpus()
+    >>> corpus.stories["dateline"].tolist()
+    [None, 'TOKYO', 'WASHINGTON', 'LOS ANGELES, CA']
+    """
+    if stories_per_file not in ("auto", "one", "many"):
+        raise ParameterError(
+            f"stories_per_file must be 'auto', 'one' or 'many', got {stories_per_file!r}"
+        )
+    codec_name(encoding)
+    source = "seeds" if path is None else str(path)
+    root, files = _input_files(path)
+    columns = {
+        "text": text_column,
+        "title": title_column,
+        "date": date_column,
+        "outlet": outlet_column,
+        "url": url_column,
+        "id": id_column,
+    }
+    options = {
+        "columns": columns,
+        "stories_per_file": stories_per_file,
+        "encoding": encoding,
+        "strict": strict,
+        "segmenter": segmenter,
+    }
+    cached = _cached_corpus(files, root, options, cache, source)
+    if cached is not None:
+        return cached
+    records, skipped, notes = _read_files(files, root, options)
+    corpus = build_corpus(
+        records, skipped, segmenter, source, cache=cache, workers=workers, progress=progress
+    )
+    _store_corpus(corpus, files, root, options, cache, notes)
+    return corpus
+
+
+def _input_files(path: str | Path | None) -> tuple[Path, list[Path]]:
+    """The corpus root (the seeds folder for ``None``) and the files to read, in order."""
+    root = config.SEEDS_DIR if path is None else Path(path).expanduser()
+    if not root.exists():
+        raise CorpusError(
+            "no such file or folder; check the path (relative paths are taken from the "
+            f"current folder, {Path.cwd()}).",
+            path=root,
+        )
+    files = [root] if root.is_file() else list(_iter_folder(root))
+    if not files:
+        raise CorpusError("the folder holds no .txt, .md, .csv or .jsonl files.", path=root)
+    return root, files
+
+
+def _read_files(
+    files: list[Path], root: Path, options: dict[str, Any]
+) -> tuple[list[Record], list[dict[str, Any]], list[str]]:
+    """Every file's records, the skipped files and records, and the decoding warnings.
+
+    Warns (attributed to the caller of :func:`load_corpus`) for each skip and decoding note.
+    """
+    strict = options["strict"]
+    records: list[Record] = []
+    skipped: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for file in files:
+        try:
+            read = file_records(
+                file, root, options["encoding"], options["stories_per_file"], options["columns"]
+            )
+        except CorpusError as exc:
+            if strict or root.is_file():
+                raise
+            skip = {
+                "source_file": display_name(file, root),
+                "source_line": exc.line,
+                "reason": _reason(exc),
+            }
+            skipped.append(skip)
+            warnings.warn(_skip_message(skip), CorpusWarning, stacklevel=3)
+            continue
+        for note in read.notes:
+            warnings.warn(note, CorpusWarning, stacklevel=3)
+        if read.skipped and strict:
+            first = read.skipped[0]
+            raise CorpusError(first["reason"], path=file, line=first["source_line"])
+        for skip in read.skipped:
+            warnings.warn(_skip_message(skip), CorpusWarning, stacklevel=3)
+        records.extend(read.records)
+        skipped.extend(read.skipped)
+        notes.extend(read.notes)
+    if not records:
+        reasons = "; ".join(s["reason"] for s in skipped[:3])
+        raise CorpusError(f"no stories could be loaded ({reasons}).", path=root)
+    return records, skipped, notes
+
+
+def _reason(exc: CorpusError) -> str:
+    """A CorpusError's message without the ``path:line: `` prefix (the skipped table has both
+    columns, and a path in it would differ from machine to machine)."""
+    text = str(exc)
+    if exc.path is None:
+        return text
+    rest = text.removeprefix(exc.path + (f":{exc.line}" if exc.line is not None else ""))
+    if rest.startswith(": "):
+        return rest[2:]
+    if exc.column is not None and rest.startswith(" (column "):
+        return rest[2:].replace("): ", ": ", 1)
+    return text
+
+
+def _skip_message(skip: dict[str, Any]) -> str:
+    """The warning for one ``skipped`` row: ``"skipped <file>:<line>: <reason>"``."""
+    line = skip.get("source_line")
+    where = skip["source_file"] + ("" if line is None or pd.isna(line) else f":{int(line)}")
+    return f"skipped {where}: {skip['reason']}"
+
+
+# --------------------------------------------------------------------------- the corpus cache
+
+
+def _corpus_key(files: list[Path], root: Path, options: dict[str, Any]) -> str:
+    """SHA-256 of every input file's name and bytes and of the load options."""
+
+    detector = _package_version("charset-normalizer")  # it decides undeclared encodings
+    digest = hashlib.sha256(
+        json.dumps(
+            [LOADER_VERSION, SEGMENT_VERSION, pysbd_version(), detector, options],
+            sort_keys=True,
+        ).encode()
+    )
+    for file in files:
+        name = file.name if file == root else file.relative_to(root).as_posix()
+        digest.update(name.encode() + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def _cached_corpus(
+    files: list[Path], root: Path, options: dict[str, Any], cache: Any, source: str
+) -> Corpus | None:
+    """The corpus as loaded before from the same bytes with the same options, if cached."""
+
+    store = resolve_cache(cache)
+    if not store.enabled:
+        return None
+    try:
+        key = _corpus_key(files, root, options)
+    except OSError:
+        return None
+    parts = {}
+    for part in ("stories", "sentences", "skipped", "notes"):
+        frame, missing = store.load(f"corpus-{part}", LOADER_VERSION, [key])
+        if missing and part in _REQUIRED_PARTS:
+            return None
+        parts[part] = (
+            frame.drop(columns=KEY_COLUMN) if frame is not None else pd.DataFrame()
+        ).reset_index(drop=True)
+    skipped = parts["skipped"]
+    if skipped.empty:
+        skipped = pd.DataFrame(columns=SKIPPED_COLUMNS)
+    skipped = skipped.astype({"source_line": "Int64"})
+    for note in parts["notes"].get("message", []):  # the same warnings as the first load
+        warnings.warn(str(note), CorpusWarning, stacklevel=3)
+    for skip in skipped.to_dict("records"):
+        warnings.warn(_skip_message(skip), CorpusWarning, stacklevel=3)
+    return Corpus(
+        stories=set_optional_text_columns(parts["stories"]),
+        sentences=parts["sentences"],
+        skipped=skipped,
+        source=source,
+    )
+
+
+def _store_corpus(
+    corpus: Corpus,
+    files: list[Path],
+    root: Path,
+    options: dict[str, Any],
+    cache: Any,
+    notes: list[str],
+) -> None:
+
+    store = resolve_cache(cache)
+    if not store.enabled:
+        return
+    key = _corpus_key(files, root, options)
+    for part, frame in (  # stories last: once they are stored, every other part is too
+        ("notes", pd.DataFrame({"message": pd.Series(notes, dtype=object)})),
+        ("skipped", corpus.skipped),
+        ("sentences", corpus.sentences),
+        ("stories", corpus.stories),
+    ):
+        if frame.empty and part not in _REQUIRED_PARTS:
+            continue  # an empty part is known from the stories being there
+        store.store(
+            f"corpus-{part}", LOADER_VERSION, frame.assign(**{KEY_COLUMN: key}), keys=[key]
+        )
+
+
+# --------------------------------------------------------------------------- in-memory input
+
+
+def from_dataframe(
+    frame: pd.DataFrame,
+    *,
+    text_column: str | None = None,
+    title_column: str | None = None,
+    date_column: str | None = None,
+    outlet_column: str | None = None,
+    url_column: str | None = None,
+    id_column: str | None = None,
+    name: str = "<dataframe>",
+    segmenter: Method = "hybrid",
+    cache: Any = True,
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> Corpus:
+    """Build a corpus from an in-memory table of articles (same columns rules as a CSV).
+
+    Used by the Dask engine on each Parquet partition; ``name`` stands in for the file name in
+    ``source_file`` and error messages, and ``source_line`` is the 1-based row number. Rows are
+    checked by the loader's cell rules (see :func:`load_corpus`): a row without usable text, or
+    with a title/date/outlet/url/id of the wrong type, is skipped and listed in ``skipped``
+    (missing cells, ``None`` or NaN, are empty). Does not mutate ``frame``.
+
+    >>> frame = pd.DataFrame({"text": ["One. Two.", "Three."], "source": ["A", "B"]})
+    >>> from_dataframe(frame, cache=False).stories["outlet"].tolist()
+    ['A', 'B']
+    """
+    columns = {
+        "text": text_column,
+        "title": title_column,
+        "date": date_column,
+        "outlet": outlet_column,
+        "url": url_column,
+        "id": id_column,
+    }
+    path = Path(name)
+    records, skipped = table_records(
+        frame.reset_index(drop=True), path, path, columns, list(range(1, len(frame) + 1))
+    )
+    if not records:
+        raise CorpusError("no rows with text.", path=name)
+    return build_corpus(
+        records, skipped, segmenter, name, cache=cache, workers=workers, progress=progress
+    )
+
+
+def stories_from_texts(
+    texts: Iterable[str], *, segmenter: Method = "hybrid", cache: Any = False
+) -> Corpus:
+    """Build a corpus from in-memory strings, one story each (handy in tests and notebooks).
+
+    >>> stories_from_texts(["One sentence. Two sentences."]).stories["n_sentences"].tolist()
+    [2]
+    """
+    records = [Record(t, "<memory>", i + 1) for i, t in enumerate(texts)]
+    if not records:
+        raise ParameterError("stories_from_texts needs at least one text")
+    return build_corpus(records, [], segmenter, "<memory>", cache=cache)

@@ -1,0 +1,102 @@
+"""The :class:`Corpus` a loader returns, the columns of its tables, and the loader's warning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["SENTENCE_COLUMNS", "SKIPPED_COLUMNS", "STORY_COLUMNS", "Corpus", "CorpusWarning"]
+
+STORY_COLUMNS = [
+    "story_id",
+    "title",
+    "title_source",
+    "dateline",
+    "outlet",
+    "date",
+    "url",
+    "source_file",
+    "source_line",
+    "n_words",
+    "n_sentences",
+    "n_paragraphs",
+    "is_truncated",
+    "duplicate_of",
+    "text",
+    "raw_text",
+]
+SENTENCE_COLUMNS = [
+    "story_id",
+    "sentence_id",
+    "paragraph_index",
+    "sentence_index",
+    "start",
+    "end",
+    "position",
+    "n_words",
+    "text",
+]
+#: Columns of ``Corpus.skipped``.
+SKIPPED_COLUMNS = ["source_file", "source_line", "reason"]
+
+
+class CorpusWarning(UserWarning):
+    """A file or record was skipped while loading a corpus (see ``Corpus.skipped``), or a file
+    was read in another encoding than the one asked for (the message names the file and the
+    encoding used)."""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A loaded corpus.
+
+    Attributes:
+        stories: one row per story, sorted by input order. Columns:
+
+            - ``story_id`` (str): unique, stable id; the input's id column if it has one, else a
+              slug of the lead's first six words (``-2``, ``-3`` … appended on collision).
+            - ``title`` (str): the input's title, or the lead's first words when it has none.
+            - ``title_source`` (str): ``"input"`` or ``"derived from lead"``.
+            - ``dateline`` (str or None): place of an opening dateline, removed from ``text``.
+            - ``outlet`` (str or None): publisher/source column of tabular input.
+            - ``date`` (datetime64 or NaT): parsed publication date.
+            - ``url`` (str or None).
+            - ``source_file`` (str): file name the story came from (relative to the corpus path).
+            - ``source_line`` (int): 1-based line where the story starts (for CSV, the physical
+              line where its record starts, lines inside quoted fields counted; for
+              :func:`~analysis.corpus.from_dataframe`, the row number).
+            - ``n_words``, ``n_sentences``, ``n_paragraphs`` (int): counts on the analysed text.
+            - ``is_truncated`` (bool): the story stops mid-sentence (a cut-off lead).
+            - ``duplicate_of`` (str or None): ``story_id`` of an earlier story with the same text.
+            - ``text`` (str): analysed text: normalised, dateline removed, one paragraph a line.
+            - ``raw_text`` (str): the story exactly as read, unchanged.
+            - any further input columns (e.g. AllSides' ``topic``, ``bias_label``) are kept after
+              these, unchanged.
+        sentences: one row per sentence, sorted by story order then ``sentence_index``. Columns:
+            ``story_id``; ``sentence_id`` (``"<story_id>/<sentence_index>"``);
+            ``paragraph_index`` (0-based); ``sentence_index`` (0-based within the story);
+            ``start``/``end`` (character offsets into the story's ``text``);
+            ``position`` (relative position in the story, ``(sentence_index + 0.5) / n``, 0–1);
+            ``n_words``; ``text``.
+        skipped: files or records that were not loaded: ``source_file``, ``source_line``
+            (missing for a whole file), ``reason`` (without the file name, which is in
+            ``source_file``). Empty when everything loaded.
+        source: the path the corpus was loaded from (``"seeds"`` for the default).
+    """
+
+    stories: pd.DataFrame
+    sentences: pd.DataFrame
+    skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SKIPPED_COLUMNS))
+    source: str = "seeds"
+
+    def __len__(self) -> int:
+        return len(self.stories)
+
+    def sentences_with(self, *columns: str) -> pd.DataFrame:
+        """The sentences table joined with story columns (e.g. ``"outlet"``, ``"is_truncated"``).
+
+        Does not mutate the corpus.
+        """
+        cols = ["story_id", *[c for c in columns if c != "story_id"]]
+        return self.sentences.merge(self.stories[cols], on="story_id", how="left", validate="m:1")

@@ -1,0 +1,98 @@
+"""Tests of analysis.corpus.load: files and folders, skipped files, strict loading, the corpus
+cache, and the AllSides sample."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from analysis.cache import ArticleCache
+from analysis.corpus import CorpusWarning, load_corpus
+from analysis.corpus import load as load_module
+from analysis.errors import CorpusError, ParameterError
+
+# ----------------------------------------------------------------------------- files and folders
+
+
+def test_folder_of_text_files_one_story_each(tmp_path):
+    (tmp_path / "a.txt").write_text("First story. It has two sentences.\n\nSecond paragraph.")
+    (tmp_path / "b.md").write_text("Another story here.")
+    corpus = load_corpus(tmp_path)
+    assert corpus.stories["source_file"].tolist() == ["a.txt", "b.md"]
+    assert corpus.stories["n_paragraphs"].tolist() == [2, 1]
+
+
+def test_allsides_corpus_loads_in_full(allsides_corpus):
+    stories = allsides_corpus.stories
+    assert len(stories) == 2505
+    assert allsides_corpus.skipped.empty
+    assert stories["outlet"].nunique() == 124
+    assert stories["date"].min() == pd.Timestamp("2001-10-23")
+    assert stories["date"].max() == pd.Timestamp("2020-07-21")
+    assert set(stories["bias_label"]) == {"left", "center", "right"}
+    assert stories["story_id"].is_unique
+
+
+def test_missing_path(tmp_path):
+    with pytest.raises(CorpusError, match="no such file or folder") as info:
+        load_corpus(tmp_path / "nope.csv")
+    assert info.value.path.endswith("nope.csv")
+
+
+def test_empty_folder(tmp_path):
+    with pytest.raises(CorpusError, match="holds no .txt"):
+        load_corpus(tmp_path)
+
+
+def test_folder_with_one_bad_file_loads_the_good_ones(tmp_path):
+    (tmp_path / "good.txt").write_text("A good story. Two sentences.")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00\x00binary")
+    (tmp_path / "also_good.md").write_text("Another good story.")
+    with pytest.warns(CorpusWarning, match=r"bad\.txt"):
+        corpus = load_corpus(tmp_path)
+    assert corpus.stories["source_file"].tolist() == ["also_good.md", "good.txt"]
+    assert corpus.skipped["source_file"].tolist() == ["bad.txt"]
+    assert corpus.skipped["reason"].iloc[0].startswith("the file looks binary")  # no path
+    with pytest.raises(CorpusError, match=r"bad\.txt"):
+        load_corpus(tmp_path, strict=True)
+
+
+def test_folder_of_only_bad_files(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        with pytest.raises(CorpusError, match="no stories could be loaded"):
+            load_corpus(tmp_path)
+
+
+def test_bad_stories_per_file_value():
+    with pytest.raises(ParameterError, match="'some'"):
+        load_corpus(stories_per_file="some")
+
+
+# ----------------------------------------------------------------------------- the corpus cache
+
+
+def test_corpus_cache_key_holds_encoding_and_stories_per_file(tmp_path, monkeypatch):
+    store = ArticleCache(tmp_path / "cache")
+    path = tmp_path / "euro.txt"
+    path.write_bytes(b"Prices rose 5 \x80.\nWages did not.\n\nSecond story.\n")
+    first = load_corpus(path, encoding="cp1252", cache=store)
+    assert first.stories["raw_text"].iloc[0].startswith("Prices rose 5 \u20ac.")
+    latin = load_corpus(path, encoding="latin-1", cache=store)
+    assert latin.stories["raw_text"].iloc[0].startswith("Prices rose 5 \x80.")
+    assert len(latin) == 2
+    assert len(load_corpus(path, encoding="latin-1", stories_per_file="one", cache=store)) == 1
+    with pytest.warns(CorpusWarning, match=r"euro\.txt: not readable as utf-8"):
+        detected = load_corpus(path, cache=store)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the file was read again: the corpus cache missed")
+
+    monkeypatch.setattr(load_module, "file_records", no_reading)
+    assert load_corpus(path, encoding="latin-1", cache=store).stories.equals(latin.stories)
+    with pytest.warns(CorpusWarning, match=r"euro\.txt: not readable as utf-8"):
+        again = load_corpus(path, cache=store)  # a cache hit repeats the first load's warning
+    assert again.stories.equals(detected.stories)

@@ -1,0 +1,35 @@
+"""Tests of analysis.narrate.corpus: the corpus summary in words, and its escaping."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.corpus import CorpusWarning, load_corpus
+from analysis.narrate.corpus import describe_corpus
+from analysis.safe import escape_markdown
+
+
+def test_describe_corpus_counts_the_seeds(seed_corpus):
+    text = describe_corpus(seed_corpus)
+    assert "**4 stories**, 55 sentences and 1,418 words" in text
+    assert "3 of 4 stories stop mid-sentence" in text
+
+
+def test_describe_corpus_escapes_every_corpus_value(tmp_path):
+    hostile = "[x](javascript:alert(1))"
+    pd.DataFrame(
+        {"id": [hostile, "<script>alert(2)</script>"], "text": ["A lead cut off", "Fine."]}
+    ).to_csv(tmp_path / "a.csv", index=False)
+    (tmp_path / "<img src=x onerror=alert(3)>.txt").write_bytes(b"\x00" * 16)
+    (tmp_path / "b.jsonl").write_text(json.dumps({"text": ["<script>alert(4)</script>"]}) + "\n")
+    with pytest.warns(CorpusWarning):
+        corpus = load_corpus(tmp_path, cache=False)
+    text = describe_corpus(corpus)
+    assert "<script" not in text and "<img" not in text and "](javascript" not in text
+    assert escape_markdown(hostile) in text  # the stopped story's id, shown as text
+    assert escape_markdown("<img src=x onerror=alert(3)>.txt") in text  # the skipped file
+    assert escape_markdown("<script>alert(4)</script>") in text  # the skipped line's reason
+    assert str(tmp_path) not in text and str(tmp_path) not in "".join(corpus.skipped["reason"])
