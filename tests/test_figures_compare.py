@@ -9,6 +9,9 @@ import pytest
 from analysis import ParameterError, analyze
 from analysis import compare as cmp
 from analysis.figures import compare as figures
+from analysis.figures import language as language_figures
+from analysis.figures.rules import MIN_TONE_SPAN, MUTED_COLOUR, MUTED_OPACITY
+from tests import figure_cases
 from tests.conftest import LOS_ANGELES
 
 
@@ -23,7 +26,7 @@ def comparison(seed_analysis):
 
 
 def test_tone_frame_scatter(comparison):
-    fig = figures.tone_frame_scatter(comparison.cards, story=LOS_ANGELES)
+    fig = figures.tone_frame_scatter(comparison.cards, highlight=LOS_ANGELES)
     assert isinstance(fig, go.Figure)
     points = sum(len(trace.x) for trace in fig.data)
     assert points == 4
@@ -33,8 +36,8 @@ def test_tone_frame_scatter(comparison):
     assert symbols["no frame present (truncated)"] == "diamond-open"
     japan = next(t for t in fig.data if t.name == "Economic consequences (truncated)")
     assert japan.y == (0.1324,) and japan.x == (68.966,)
-    with pytest.raises(ParameterError, match="story"):
-        figures.tone_frame_scatter(comparison.cards, story="nope")
+    with pytest.raises(ParameterError, match="highlight"):
+        figures.tone_frame_scatter(comparison.cards, highlight="nope")
     with pytest.raises(ParameterError, match="lacks"):
         figures.tone_frame_scatter(comparison.cards.drop(columns="n_words"))
 
@@ -52,7 +55,7 @@ def test_frame_profile_chart(comparison):
 
 
 def test_topic_shares_chart(comparison):
-    fig = figures.topic_shares_chart(comparison.topics, labels=comparison.labels())
+    fig = language_figures.topic_shares_chart(comparison.topics, labels=comparison.labels())
     assert len(fig.data) == comparison.topics["topic"].nunique()
     totals = np.sum([np.asarray(trace.x, dtype=float) for trace in fig.data], axis=0)
     np.testing.assert_allclose(totals, 1.0, atol=1e-3)
@@ -92,3 +95,62 @@ def test_tone_frame_scatter_of_groups_says_mostly_truncated(seed_analysis):
     fig = figures.tone_frame_scatter(cards)
     assert [trace.name for trace in fig.data] == ["Economic consequences (mostly truncated)"]
     assert "groups of mostly truncated stories" in fig.layout.title.text
+
+
+# --------------------------------------------------------------------------- many groups
+
+
+def test_scatter_of_30_groups_labels_12_points_and_keeps_tone_honest():
+    cards = figure_cases.cards_table()
+    fig = figures.tone_frame_scatter(cards)
+    drawn = [g for trace in fig.data for g in trace.customdata[:, 0]]
+    assert sorted(drawn) == sorted(figure_cases.LARGEST)
+    assert "(12 of 30 groups with most stories)" in fig.layout.title.text
+    texts = [t for trace in fig.data for t in trace.text]
+    assert sorted(texts) == sorted(f"Outlet {g}" for g in figure_cases.LARGEST)
+    assert all(trace.mode == "markers+text" for trace in fig.data)
+    low, high = fig.layout.yaxis.range  # tone: means within +/-0.03 are not zoomed into
+    assert low <= 0 <= high and high - low >= MIN_TONE_SPAN
+    tone = cards.set_index("group").loc[drawn]
+    assert high >= (tone["mean_score"].abs() + tone["se_score"]).max()
+    assert fig.layout.xaxis.range[0] == 0  # intensities 14.2-15.8 drawn from 0
+    assert "less than their standard error" in fig.layout.title.text
+    again = figures.tone_frame_scatter(cards, max_groups=30)
+    assert sum(len(trace.x) for trace in again.data) == 30
+    assert "groups with most" not in again.layout.title.text
+
+
+def test_scatter_fades_small_groups_and_keeps_the_highlight():
+    cards = figure_cases.cards_table()
+    small = figure_cases.SMALLEST
+    fig = figures.tone_frame_scatter(cards, highlight=small)
+    points = {
+        g: (opacity, width, colour)
+        for trace in fig.data
+        for g, opacity, width, colour in zip(
+            trace.customdata[:, 0],
+            trace.marker.opacity,
+            trace.marker.line.width,
+            trace.textfont.color,
+            strict=True,
+        )
+    }
+    assert len(points) == 12 and small in points
+    assert points[small] == (MUTED_OPACITY, 3, MUTED_COLOUR)
+    assert {p[0] for g, p in points.items() if g != small} == {0.85}
+    assert "faded: fewer than 10 sentences" in fig.layout.title.text
+    only = figures.tone_frame_scatter(cards, only=[small, figure_cases.LARGEST[0]])
+    assert sum(len(trace.x) for trace in only.data) == 2
+
+
+def test_frame_profile_chart_of_30_groups(comparison):
+    frames = figure_cases.comparison_frames_table()
+    fig = figures.frame_profile_chart(frames, highlight=figure_cases.SMALLEST)
+    heat = fig.data[0]
+    assert len(heat.y) == 12 and "\u25b6 " + figure_cases.SMALLEST in heat.y
+    assert "(12 of 30 groups with most stories)" in fig.layout.title.text
+    assert len(fig.layout.shapes) == 1  # the 2-sentence group's row is faded (50 words)
+    assert "faded rows: fewer than 250 words" in fig.layout.title.text
+    assert heat.customdata[0][0].endswith("words") and heat.zmin == 0
+    one = figures.frame_profile_chart(comparison.frames, only=LOS_ANGELES)
+    assert len(one.data[0].y) == 1

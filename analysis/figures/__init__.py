@@ -1,7 +1,21 @@
 """Figure helpers: each function takes tidy tables and returns a plotly ``Figure``, never shows it.
 
-Shared vocabulary of arguments (as in plotly express): ``group`` (the column that names a bar,
-line or row - ``story_id`` by default), ``value`` (the number plotted), ``story`` (one story id).
+Shared vocabulary of arguments (as in plotly express), the same in every module:
+
+========================  =======================================================================
+``group``                 the column naming a bar, line, row, point, box or panel
+``value``                 the column holding the number plotted (``x``/``y`` in scatters)
+``highlight``             one group value drawn emphasised, the others still drawn
+``only``                  the group value(s) to keep; the others are not drawn
+``max_groups``            at most this many groups (default 12); the rest pooled
+                          as ``"other (N groups)"`` or left out with a note in the title
+``min_n``                 groups resting on fewer sentences/words/stories are drawn muted
+========================  =======================================================================
+
+The rules behind ``max_groups``, ``min_n`` and the axes (tone axes include 0 and span at least
+:data:`~analysis.figures.rules.MIN_TONE_SPAN`; intensities start at 0; standard errors drawn and
+differences within them named) are written, with their constants, in
+:mod:`analysis.figures.rules`.
 
 :func:`show` is how notebooks display a figure. It emits one output with two representations:
 
