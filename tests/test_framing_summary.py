@@ -293,3 +293,17 @@ def test_empty_input(seed_corpus):
     assert (summary["intensity"] == 0).all()
     no_stories = framing.frame_summary(hits, seed_corpus.stories.iloc[0:0])
     assert no_stories.empty and list(no_stories.columns) == ["story_id", *framing.SUMMARY_COLUMNS]
+
+
+def test_presence_rates_flag_rules_that_fire_in_nearly_every_story() -> None:
+    from analysis import analyze, load_corpus
+    from analysis.framing import frame_summary, presence_rates
+
+    corpus = load_corpus()
+    hits = analyze(corpus, codebooks=["generic"], terms=False).frame_hits["generic"]
+    rates = presence_rates(frame_summary(hits, corpus.stories, codebook="generic"))
+    shares = dict(zip(rates["frame"], rates["share_present"], strict=True))
+    assert shares["conflict"] == 0.25 and shares["morality"] == 0.0
+    assert not rates["fires_nearly_always"].any()
+    table = frame_summary(hits, corpus.stories, codebook="generic")
+    assert presence_rates(table.assign(present=True))["fires_nearly_always"].all()

@@ -108,6 +108,7 @@ from analysis.framing.summary import (
     export_frame_matrix,
     frame_matrix,
     frame_summary,
+    presence_rates,
 )
 
 __all__ = [
@@ -139,6 +140,7 @@ __all__ = [
     "list_codebooks",
     "load_codebook",
     "match_timeouts",
+    "presence_rates",
     "question_table",
     "sentence_frames",
     "warn_match_timeouts",

@@ -43,7 +43,11 @@ __all__ = [
     "export_frame_matrix",
     "frame_matrix",
     "frame_summary",
+    "presence_rates",
 ]
+
+#: A rule that finds a frame in at least this share of stories hardly separates stories.
+FIRES_NEARLY_ALWAYS = 0.9
 
 #: Default story decision: summed sentence scores needed for a frame to be present.
 DEFAULT_THRESHOLD = 2.0
@@ -332,3 +336,29 @@ def export_frame_matrix(
         table[list(wide.columns)] = table[list(wide.columns)].astype("float64").round(decimals)
     name = f"framing-{safe_filename(codebook)}-{safe_filename(group)}.csv"
     return write_csv(table, out_dir, "tables", name)
+
+
+def presence_rates(per_story: pd.DataFrame) -> pd.DataFrame:
+    """How often each frame's rule fires: the share of stories in which it is present.
+
+    Args:
+        per_story: :func:`frame_summary` with ``group="story_id"``.
+
+    Returns:
+        One row per frame in codebook order: ``frame``, ``label``, ``n_stories``,
+        ``n_present``, ``share_present`` and ``fires_nearly_always`` (share at least
+        :data:`FIRES_NEARLY_ALWAYS`: the rule hardly tells stories apart).
+    """
+    check_summary(per_story, "story_id")
+    table = (
+        per_story.groupby("frame", observed=True, sort=False)
+        .agg(
+            label=("label", "first"), n_stories=("story_id", "size"), n_present=("present", "sum")
+        )
+        .reset_index()
+    )
+    table["frame"] = table["frame"].astype(str)
+    table["n_present"] = table["n_present"].astype("int64")
+    table["share_present"] = table["n_present"] / table["n_stories"]
+    table["fires_nearly_always"] = table["share_present"] >= FIRES_NEARLY_ALWAYS
+    return table
