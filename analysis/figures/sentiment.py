@@ -175,6 +175,44 @@ def story_comparison_chart(
         column_widths=[0.55, 0.45],
         subplot_titles=(f"{value} (+/- {error})" if error else value, "share of sentences"),
     )
+    _mean_bars(fig, table, labels, value, colours, hatched, errors)
+    _share_bars(fig, table, labels, shares, hatched, opacity)
+    notes = [_TRUNCATED_NOTE, "n = sentences"]
+    if faded:
+        notes.append(muted_note("sentences", min_n))
+    within = se_note(table[value], table[error]) if error in ("sem_score", "se_score") else ""
+    fig.update_layout(
+        template=_TEMPLATE,
+        barmode="stack",
+        title=f"Tone by {plot_text(group)}{plot_text(chosen.note(pooled=True))}"
+        f"<br><sup>{'; '.join(notes)}</sup>" + (f"<br><sup>{within}</sup>" if within else ""),
+        height=max(320, 160 + 34 * len(labels)),
+        legend={"orientation": "h", "y": -0.12, "traceorder": "normal"},
+        margin={"l": 10, "r": 80, "t": 110},
+    )
+    _n_labels(fig, table["n_sentences"])
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(tickformat=".0%", range=[0, 1], row=1, col=2)
+    fig.update_xaxes(
+        zeroline=True,
+        zerolinecolor="#444",
+        range=value_range(value, table[value], errors),
+        row=1,
+        col=1,
+    )
+    return fig
+
+
+def _mean_bars(
+    fig: go.Figure,
+    table: pd.DataFrame,
+    labels: list[str],
+    value: str,
+    colours: list[str],
+    hatched: list[str],
+    errors: pd.Series | None,
+) -> None:
+    """The left panel of :func:`story_comparison_chart`: mean score bars with error bars."""
     fig.add_trace(
         go.Bar(
             y=labels,
@@ -191,6 +229,17 @@ def story_comparison_chart(
         row=1,
         col=1,
     )
+
+
+def _share_bars(
+    fig: go.Figure,
+    table: pd.DataFrame,
+    labels: list[str],
+    shares: list[str],
+    hatched: list[str],
+    opacity: list[float],
+) -> None:
+    """The right panel of :func:`story_comparison_chart`: shares of clear tone, stacked."""
     for column in shares:
         tone = column.removeprefix("share_")
         fig.add_trace(
@@ -205,33 +254,14 @@ def story_comparison_chart(
             row=1,
             col=2,
         )
-    notes = [_TRUNCATED_NOTE, "n = sentences"]
-    if faded:
-        notes.append(muted_note("sentences", min_n))
-    within = se_note(table[value], table[error]) if error in ("sem_score", "se_score") else ""
-    fig.update_layout(
-        template=_TEMPLATE,
-        barmode="stack",
-        title=f"Tone by {plot_text(group)}{plot_text(chosen.note(pooled=True))}"
-        f"<br><sup>{'; '.join(notes)}</sup>" + (f"<br><sup>{within}</sup>" if within else ""),
-        height=max(320, 160 + 34 * len(labels)),
-        legend={"orientation": "h", "y": -0.12, "traceorder": "normal"},
-        margin={"l": 10, "r": 80, "t": 110},
-    )
-    for i, n in enumerate(table["n_sentences"]):  # by row index: labels are escaped on output
+
+
+def _n_labels(fig: go.Figure, counts: pd.Series) -> None:
+    """``n=…`` right of each row (placed by row index: labels are escaped on output)."""
+    for i, n in enumerate(counts):
         fig.add_annotation(
             x=1.0, xref="paper", xanchor="left", y=i, yref="y", text=f"n={n:,}", showarrow=False
         )
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(tickformat=".0%", range=[0, 1], row=1, col=2)
-    fig.update_xaxes(
-        zeroline=True,
-        zerolinecolor="#444",
-        range=value_range(value, table[value], errors),
-        row=1,
-        col=1,
-    )
-    return fig
 
 
 def arc_chart(
