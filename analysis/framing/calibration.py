@@ -29,6 +29,7 @@ ch. 12; Grimmer & Stewart 2013, "validate, validate, validate"). The workflow:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -49,6 +50,7 @@ __all__ = [
     "apply_calibration",
     "calibrate",
     "coding_sheet",
+    "frame_columns",
     "load_calibration",
     "read_coded_sample",
     "save_calibration",
@@ -184,6 +186,18 @@ def _allocate(sizes: pd.Series, n: int) -> dict[Any, int]:
     return {g: k for g, k in base.items() if k > 0}
 
 
+def frame_columns(columns: Iterable[str], book: Codebook) -> dict[str, str]:
+    """Frame id -> the column of a coded table holding its codes (``frame_<id>`` or ``<id>``);
+    frames without a column are left out."""
+    present = set(columns)
+    found = {}
+    for frame in book.frames:
+        name = next((n for n in (CODE_PREFIX + frame.id, frame.id) if n in present), None)
+        if name is not None:
+            found[frame.id] = name
+    return found
+
+
 def write_coding_sheet(sheet: pd.DataFrame, out_dir: str | Path, name: str) -> Path:
     """Write a coding sheet as a spreadsheet-safe CSV inside ``out_dir`` (see
     :func:`analysis.safe.write_csv`)."""
@@ -213,17 +227,13 @@ def read_coded_sample(
             f"the coded sample has no story_id column; its columns are {list(table.columns)}",
             path=path,
         )
-    columns = {}
-    for frame in book.frames:
-        for name in (CODE_PREFIX + frame.id, frame.id):
-            if name in table.columns:
-                columns[frame.id] = name
-                break
-        else:
-            raise CorpusError(
-                f"no column for frame {frame.id!r} (expected {CODE_PREFIX + frame.id!r})",
-                path=path,
-            )
+    columns = frame_columns(table.columns, book)
+    absent = [f.id for f in book.frames if f.id not in columns]
+    if absent:
+        raise CorpusError(
+            f"no column for frame {absent[0]!r} (expected {CODE_PREFIX + absent[0]!r})",
+            path=path,
+        )
     codes = table[list(columns.values())].apply(lambda s: s.str.strip())
     coded = codes.ne("").any(axis=1)
     out = {}

@@ -44,7 +44,7 @@ from analysis._checks import require_columns
 from analysis.agreement import agreement_table, baseline_codes
 from analysis.corpus import Corpus, from_dataframe
 from analysis.errors import ParameterError
-from analysis.framing.calibration import Calibration, apply_calibration
+from analysis.framing.calibration import Calibration, apply_calibration, frame_columns
 from analysis.framing.codebook import Codebook, load_codebook
 from analysis.framing.summary import DEFAULT_THRESHOLD
 
@@ -253,15 +253,9 @@ def codes_from_coded(
     """
     book = load_codebook(codebook)
     ids = _ids(table, id_column)
-    columns: dict[str, str] = {}
+    columns = frame_columns(table.columns, book)
     for frame in book.frames:
-        for name in (CODE_PREFIX + frame.id, frame.id):
-            if name in table.columns:
-                columns[frame.id] = name
-                break
-        else:
-            if frame.fallback:
-                continue
+        if frame.id not in columns and not frame.fallback:
             raise ParameterError(
                 f"table has no column for frame {frame.id!r} of codebook {book.name!r} "
                 f"(expected {CODE_PREFIX + frame.id!r}); its columns are {list(table.columns)}"
