@@ -1,4 +1,5 @@
-"""Tests for analysis.framing.evidence: the marked evidence sentences and the codebook tables."""
+"""Tests for analysis.framing.evidence: the marked evidence sentences (per story and per group)
+and the codebook tables."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis import framing, stories_from_texts
+from analysis.errors import ParameterError
+from analysis.framing.evidence import GROUP_EVIDENCE_COLUMNS, frame_evidence
 from analysis.narrate import framing as narrate_framing
 from tests.conftest import RUSSIA
 
@@ -86,3 +89,87 @@ def test_codebook_tables():
     assert frames["description"].str.len().gt(20).all()
     questions = framing.question_table("generic")
     assert questions.loc[0, "text"].startswith("Does the story reflect disagreement")
+
+
+# --------------------------------------------------------------------------- evidence per group
+
+GROUPED_TEXTS = [
+    "Critics attacked the plan and condemned the war. The rivals clashed. A calm day followed.",
+    "The dispute went on. Critics attacked the deal.",
+    "Rivals attacked each other in a bitter war of words and critics condemned it.",
+    "The budget will cost taxpayers $5 billion. Critics attacked the cost.",
+    "The conflict deepened. Opponents accused the mayor.",
+    "A quiet afternoon in the park.",
+]
+
+
+@pytest.fixture(scope="module")
+def outlets():
+    """Six stories, the first three from outlet A: evidence from the first rows shows only A."""
+    corpus = stories_from_texts(GROUPED_TEXTS)
+    stories = corpus.stories.assign(outlet=["A", "A", "A", "B", "B", "B"])
+    return corpus.sentences, stories, framing.frame_hits(corpus.sentences)
+
+
+def test_evidence_per_group_covers_every_group_with_its_strongest_and_typical(outlets):
+    sentences, stories, hits = outlets
+    before = (sentences.copy(), stories.copy(), hits.copy())
+    evidence = frame_evidence(hits, sentences, group="outlet", stories=stories)
+    assert list(evidence.columns) == GROUP_EVIDENCE_COLUMNS
+    conflict = evidence[evidence["frame"] == "conflict"]
+    assert conflict["group"].tolist() == ["A", "A", "A", "B", "B", "B"]
+    assert conflict["pick"].tolist() == ["strongest", "strongest", "typical"] * 2
+    assert conflict["rank"].tolist() == [1, 2, 1] * 2
+    a = conflict[conflict["group"] == "A"]
+    # the two strongest (score 3) come from two different stories, the highest hit count first
+    assert a["score"].tolist()[:2] == [3.0, 3.0] and a["story_id"].nunique() == 3
+    assert a["n_hits"].tolist()[:2] == [5, 4]
+    # typical: the score closest to A's mean conflict score (3+1+1+2+3)/5 = 2
+    assert a.iloc[2]["triggers"] == "Critics, attacked" and a.iloc[2]["score"] == 2.0
+    b = conflict[conflict["group"] == "B"]
+    # a tie on score and hits goes to the story where the frame is denser (3 hits in 7 words)
+    assert b.iloc[0]["story_id"].startswith("the-conflict-deepened")
+    assert b.iloc[1]["story_id"].startswith("the-budget-will-cost")
+    assert evidence.groupby(["group", "frame"], observed=True).size().max() <= 3
+    assert (evidence.loc[evidence["frame"] == "economic", "group"] == "B").all()
+    again = frame_evidence(hits, sentences, group="outlet", stories=stories)
+    pd.testing.assert_frame_equal(evidence, again)
+    for original, now in zip(before, (sentences, stories, hits), strict=True):
+        pd.testing.assert_frame_equal(original, now)
+
+
+def test_evidence_per_group_is_bounded_by_per_group_and_typical(outlets):
+    sentences, stories, hits = outlets
+    one = frame_evidence(hits, sentences, group="outlet", stories=stories, per_group=1, typical=0)
+    assert one["pick"].eq("strongest").all()
+    assert one.groupby(["group", "frame"], observed=True).size().max() == 1
+    # the old behaviour is still the default: every frame-carrying sentence, no group column
+    every = frame_evidence(hits, sentences)
+    assert list(every.columns) == framing.EVIDENCE_COLUMNS and len(every) == 9
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"group": "outlet"}, "needs the stories table"),
+        ({"group": "desk", "stories": "table"}, "not a column of the stories table"),
+        ({"group": "outlet", "stories": "table", "per_group": 0}, "per_group"),
+        ({"group": "outlet", "stories": "table", "typical": -1}, "typical"),
+    ],
+)
+def test_evidence_per_group_bad_arguments(outlets, kwargs, message):
+    sentences, stories, hits = outlets
+    if kwargs.get("stories") == "table":
+        kwargs = {**kwargs, "stories": stories}
+    with pytest.raises(ParameterError, match=message):
+        frame_evidence(hits, sentences, **kwargs)
+
+
+def test_evidence_html_heads_each_group(outlets):
+    sentences, stories, hits = outlets
+    stories = stories.assign(outlet=["<b>A</b>"] * 3 + ["B"] * 3)
+    evidence = frame_evidence(hits, sentences, group="outlet", stories=stories)
+    page = narrate_framing.evidence_html(evidence, group="outlet")
+    assert page.count('class="evidence-group"') == 2
+    assert "outlet: &lt;b&gt;A&lt;/b&gt;" in page and "<b>A" not in page
+    assert page.count("<td>typical 1</td>") == 2

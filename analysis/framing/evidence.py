@@ -8,6 +8,17 @@ politics: A content analysis of press and television news*, Journal of Communica
 development of media frames within and across policy issues*). The sentence scores are rule 4
 of :mod:`analysis.framing`; the marking is :func:`analysis.narrate.marks.mark_html`.
 
+Evidence drawn per group (``group=``, e.g. outlet or bias rating) picks, for each group and frame,
+its strongest sentences and its most typical one, so every group is shown and none crowds out the
+others:
+
+- *strongest*: the highest sentence score, then the most trigger hits, then the story where the
+  frame is densest (hits per 1,000 words), then story order and sentence order; one sentence per
+  story before a story's second-best, so the examples come from different stories;
+- *typical*: the sentence whose score is closest to the mean score of the group's sentences that
+  carry the frame, from the story whose intensity for that frame is closest to the group's
+  median (ties: story order, then sentence order).
+
 The codebook tables list its frames and questions, and :func:`check_examples` runs every
 detector on its own example sentences: each example must fire its detector, each non-example
 of a frame none of the frame's detectors.
@@ -20,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis._checks import require_columns
+from analysis._checks import group_labels, per_thousand, positive_int, require_columns
 from analysis.errors import ParameterError
 from analysis.framing.codebook import Codebook, load_codebook
 from analysis.framing.matcher import (
@@ -34,6 +45,7 @@ from analysis.narrate.marks import mark_html
 
 __all__ = [
     "EVIDENCE_COLUMNS",
+    "GROUP_EVIDENCE_COLUMNS",
     "check_examples",
     "codebook_table",
     "frame_evidence",
@@ -52,6 +64,11 @@ EVIDENCE_COLUMNS = [
     "text",
     "html",
 ]
+#: Columns of :func:`frame_evidence` drawn per group: the group value (as text, ``(missing)``
+#: for an empty one), why the row was picked (``strongest`` / ``typical``) and its rank, then
+#: :data:`EVIDENCE_COLUMNS`.
+GROUP_EVIDENCE_COLUMNS = ["group", "pick", "rank", *EVIDENCE_COLUMNS]
+_STORY_COLUMNS = ["story_id", "n_words"]
 
 
 def frame_evidence(
@@ -61,8 +78,17 @@ def frame_evidence(
     story: str | Sequence[str] | None = None,
     frame: str | Sequence[str] | None = None,
     top: int | None = None,
+    group: str | None = None,
+    stories: pd.DataFrame | None = None,
+    per_group: int = 2,
+    typical: int = 1,
 ) -> pd.DataFrame:
     """The sentences that carry each frame in each story, with the triggers marked as HTML.
+
+    Without ``group``, every sentence that carries a frame (or the ``top`` per story and
+    frame). With ``group``, a bounded number per group and frame: the ``per_group`` strongest
+    sentences and the ``typical`` most typical one(s), chosen by the rules of the module
+    docstring. Does not mutate its inputs.
 
     Args:
         hits: :func:`frame_hits` output.
@@ -70,18 +96,42 @@ def frame_evidence(
         story: keep only this story id (or these ids).
         frame: keep only this frame id (or these ids).
         top: keep the ``top`` highest-scoring sentences per (story, frame) (ties: earlier first).
+        group: draw the evidence per value of this stories column (``story_id``, ``outlet``,
+            ``bias_label``, ``topic`` …); needs ``stories``.
+        stories: the corpus' stories table (``story_id``, ``n_words`` and the ``group`` column).
+        per_group: with ``group``: the strongest sentences per group and frame.
+        typical: with ``group``: the most typical sentences per group and frame (0 for none).
 
     Returns:
         One row per (story, frame, sentence): ``story_id``, ``frame``, ``sentence_id``,
         ``sentence_index``, ``score``, ``n_hits``, ``triggers``, ``text`` (plain) and ``html``
         (the sentence escaped with :func:`analysis.safe.escape_html`, triggers in ``<mark>``,
         see :func:`analysis.narrate.marks.mark_html`), sorted by story order, frame (codebook
-        order) and sentence index.
+        order) and sentence index. With ``group``: the columns
+        :data:`GROUP_EVIDENCE_COLUMNS` (``group``, ``pick``, ``rank`` first), sorted by group
+        (story order for ``story_id``, else by value, missing last), frame, pick (strongest
+        first) and rank.
+
+    Raises:
+        ParameterError: missing columns, a bad ``top``/``per_group``/``typical``, a ``group``
+            that is not a column of ``stories``, or a story of ``hits`` that ``stories`` lacks.
+
+    >>> from analysis import stories_from_texts
+    >>> from analysis.framing import frame_hits
+    >>> corpus = stories_from_texts(["Critics attacked the plan.", "A calm day."])
+    >>> hits = frame_hits(corpus.sentences)
+    >>> evidence = frame_evidence(hits, corpus.sentences, group="story_id", stories=corpus.stories)
+    >>> evidence[["pick", "frame", "triggers"]].values.tolist()
+    [['strongest', 'conflict', 'Critics, attacked']]
     """
     require_columns(hits, HIT_COLUMNS, "hits", hint=TABLE_HINT)
     require_columns(sentences, ["story_id", "sentence_id", "text"], "sentences", hint=TABLE_HINT)
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise ParameterError(f"top must be a whole number >= 1 or None, got {top!r}")
+    if group is not None:
+        _check_group(group, stories)
+        per_group = positive_int(per_group, "per_group")
+        typical = positive_int(typical, "typical", minimum=0)
     chosen = hits
     if story is not None:
         chosen = chosen[chosen["story_id"].isin([story] if isinstance(story, str) else story)]
@@ -89,6 +139,7 @@ def frame_evidence(
         wanted = [frame] if isinstance(frame, str) else list(frame)
         chosen = chosen[chosen["frame"].astype("str").isin(wanted)]
     sf = sentence_frames(chosen)
+    density = _story_density(sf, stories) if group is not None and stories is not None else None
     if top is not None and not sf.empty:
         sf = (
             sf.sort_values(["score", "sentence_index"], ascending=[False, True], kind="stable")
@@ -96,9 +147,11 @@ def frame_evidence(
             .head(top)
         )
     story_order = {sid: i for i, sid in enumerate(dict.fromkeys(sentences["story_id"]))}
-    sf = sf.assign(_s=sf["story_id"].map(story_order)).sort_values(
-        ["_s", "frame", "sentence_index"], kind="stable"
-    )
+    sf = sf.assign(_s=sf["story_id"].map(story_order))
+    if group is not None and stories is not None and density is not None:
+        sf = _per_group(sf, stories, group, density, per_group=per_group, typical=typical)
+    else:
+        sf = sf.sort_values(["_s", "frame", "sentence_index"], kind="stable")
     texts = dict(zip(sentences["sentence_id"], sentences["text"], strict=True))
     spans: dict[tuple[str, str], tuple[list, list]] = {}
     for row in chosen.itertuples(index=False):
@@ -118,7 +171,101 @@ def frame_evidence(
         text=pd.Series(text_col, index=sf.index, dtype="str"),
         html=pd.Series(html_col, index=sf.index, dtype="str"),
     )
-    return out[EVIDENCE_COLUMNS].reset_index(drop=True)
+    columns = EVIDENCE_COLUMNS if group is None else GROUP_EVIDENCE_COLUMNS
+    return out[columns].reset_index(drop=True)
+
+
+def _check_group(group: object, stories: pd.DataFrame | None) -> None:
+    """Raise unless ``stories`` is a stories table holding the column ``group``."""
+    if stories is None:
+        raise ParameterError(
+            f"group={group!r} needs the stories table: pass stories=corpus.stories"
+        )
+    require_columns(stories, _STORY_COLUMNS, "stories", hint=TABLE_HINT)
+    if not isinstance(group, str) or group not in stories.columns:
+        raise ParameterError(
+            f"group {group!r} is not a column of the stories table; choose one of "
+            f"{list(stories.columns)}"
+        )
+    if stories["story_id"].duplicated().any():
+        raise ParameterError("the stories table repeats a story_id; pass one row per story")
+
+
+def _story_density(sf: pd.DataFrame, stories: pd.DataFrame) -> pd.Series:
+    """Hits per 1,000 words of each (story, frame) of ``sf``, indexed like ``sf``."""
+    unknown = sorted(set(sf["story_id"]) - set(stories["story_id"]))
+    if unknown:
+        raise ParameterError(
+            f"{len(unknown)} story_id(s) of hits are not in stories, e.g. {unknown[0]!r}; pass "
+            "the stories table of the same corpus"
+        )
+    words = sf["story_id"].map(dict(zip(stories["story_id"], stories["n_words"], strict=True)))
+    story_hits = sf.groupby(["story_id", "frame"], sort=False, observed=True)["n_hits"]
+    return pd.Series(per_thousand(story_hits.transform("sum"), words), index=sf.index)
+
+
+def _group_rank(stories: pd.DataFrame, group: str) -> tuple[pd.Series, dict[str, int]]:
+    """Each story's group label, and each label's place: story order for ``story_id``, else
+    the values sorted (missing last)."""
+    labels = pd.Series(group_labels(stories[group]).to_numpy(), index=stories["story_id"])
+    if group == "story_id":
+        return labels, {label: i for i, label in enumerate(dict.fromkeys(labels))}
+    values = pd.Series(pd.unique(stories[group]))
+    ordered = values.sort_values(na_position="last")
+    ranked = group_labels(ordered).tolist()
+    return labels, {label: i for i, label in enumerate(dict.fromkeys(ranked))}
+
+
+def _per_group(
+    sf: pd.DataFrame,
+    stories: pd.DataFrame,
+    group: str,
+    density: pd.Series,
+    *,
+    per_group: int,
+    typical: int,
+) -> pd.DataFrame:
+    """The strongest and typical rows of ``sf`` per (group, frame), with ``group``, ``pick``
+    and ``rank``, sorted by group, frame, pick and rank (rules in the module docstring)."""
+    labels, rank_of = _group_rank(stories, group)
+    data = sf.assign(
+        group=sf["story_id"].map(labels).astype(object),
+        _density=density.reindex(sf.index),
+    )
+    data["_g"] = data["group"].map(rank_of)
+    keys = ["_g", "frame"]
+    strongest_order = ["score", "n_hits", "_density", "_s", "sentence_index"]
+    strongest_up = [False, False, False, True, True]
+    data = data.sort_values(keys + strongest_order, ascending=[True, True, *strongest_up])
+    data["_within"] = data.groupby([*keys, "story_id"], sort=False, observed=True).cumcount()
+    data = data.sort_values([*keys, "_within"], kind="stable")
+    strongest = data.groupby(keys, sort=False, observed=True).head(per_group)
+    strongest = strongest.assign(pick="strongest")
+    picks = [strongest]
+    if typical:
+        grouped = data.groupby(keys, sort=False, observed=True)
+        mean_score = grouped["score"].transform("mean")
+        story_rows = data.drop_duplicates([*keys, "story_id"])
+        median = story_rows.groupby(keys, sort=False, observed=True)["_density"].median()
+        median_density = pd.Series(
+            median.reindex(pd.MultiIndex.from_frame(data[keys])).to_numpy(), index=data.index
+        )
+        rest = data.assign(
+            _off=(data["score"] - mean_score).abs(),
+            _story_off=(data["_density"] - median_density).abs(),
+        ).drop(index=strongest.index)
+        rest = rest.sort_values([*keys, "_off", "_story_off", "_s", "sentence_index"])
+        closest = rest.groupby(keys, sort=False, observed=True).head(typical)
+        picks.append(closest.assign(pick="typical"))
+    out = pd.concat(picks)
+    out["rank"] = out.groupby([*keys, "pick"], sort=False, observed=True).cumcount() + 1
+    out["_p"] = (out["pick"] == "typical").astype("int64")
+    out = out.sort_values([*keys, "_p", "rank"], kind="stable")
+    out["rank"] = out["rank"].astype("int64")
+    out["group"] = out["group"].astype("str")
+    out["pick"] = out["pick"].astype("str")
+    helpers = ["_g", "_density", "_within", "_p", "_off", "_story_off"]
+    return out.drop(columns=[c for c in helpers if c in out.columns])
 
 
 def codebook_table(codebook: Codebook | str | Path = "generic") -> pd.DataFrame:

@@ -207,35 +207,56 @@ def codebook_header(codebook: Codebook | str | Path = "generic") -> str:
     return "\n\n".join(parts)
 
 
-def evidence_html(evidence: pd.DataFrame, *, labels: Mapping[str, str] | None = None) -> str:
+def evidence_html(
+    evidence: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    group: str | None = None,
+) -> str:
     """An HTML table of :func:`analysis.framing.frame_evidence` rows.
 
     Every cell is escaped with :func:`analysis.safe.escape_html` (story ids, frame labels and
-    ids, scores) except the ``html`` column, which :func:`analysis.framing.frame_evidence` built
-    escaped with :func:`mark_html`.
+    ids, group values, scores) except the ``html`` column, which
+    :func:`analysis.framing.frame_evidence` built escaped with :func:`mark_html`. Evidence drawn
+    per group (with a ``group`` column) gets a heading row per group and says why each row was
+    picked (``strongest 1``, ``typical 1`` …).
 
     Args:
         evidence: :func:`analysis.framing.frame_evidence` output.
         labels: frame id -> label to show instead of ids (e.g. ``codebook.labels()``).
+        group: the name of the group column, shown in the heading rows (``bias_label: left``).
     """
     require_columns(evidence, EVIDENCE_COLUMNS, "evidence", hint=TABLE_HINT)
     labels = labels or {}
-    head = "".join(f"<th>{h}</th>" for h in ("story", "frame", "sentence", "score"))
+    grouped = {"group", "pick", "rank"} <= set(evidence.columns)
+    columns = ("story", "frame", "sentence", "score", *(("picked as",) if grouped else ()))
+    head = "".join(f"<th>{h}</th>" for h in columns)
     head += '<th style="text-align:left">evidence</th>'
+    width = len(columns) + 1
     rows = []
+    current: object = None
     for r in evidence.itertuples(index=False):
+        if grouped and (not rows or r.group != current):
+            current = r.group
+            title = f"{group}: {r.group}" if group else str(r.group)
+            rows.append(
+                f'<tr class="evidence-group"><th colspan="{width}" style="text-align:left">'
+                f"{escape_html(title)}</th></tr>"
+            )
         frame = labels.get(str(r.frame), str(r.frame))
+        picked = f"<td>{escape_html(f'{r.pick} {r.rank}')}</td>" if grouped else ""
         rows.append(
             "<tr>"
             f"<td>{escape_html(r.story_id)}</td>"
             f"<td>{escape_html(frame)}</td>"
             f"<td>{int(r.sentence_index)}</td>"
             f"<td>{escape_html(f'{r.score:g}')}</td>"
+            f"{picked}"
             f'<td style="text-align:left">{r.html}</td>'
             "</tr>"
         )
     if not rows:
-        rows.append('<tr><td colspan="5">no sentence carries a frame</td></tr>')
+        rows.append(f'<tr><td colspan="{width}">no sentence carries a frame</td></tr>')
     return (
         '<table class="frame-evidence"><thead><tr>'
         + head

@@ -5,14 +5,17 @@
 
 - ``<name>.ipynb`` - the executed notebook (open it in JupyterLab to explore further);
 - ``<name>.html`` - the HTML report, code hidden unless ``--show-code``;
-- ``story-<id>.html`` / ``.ipynb`` - one deep dive per story (file names from
+- ``story-<id>.html`` / ``.ipynb`` - the deep dives: per group of the ``group`` parameter its
+  most typical and its most extreme story (:mod:`~analysis.report.stories`; file names from
   :func:`analysis.safe.safe_filename`, unique within a run);
 - ``assets/plotly.min.js`` - one shared, offline copy of plotly.js that every report loads
   (charts are written by :func:`analysis.figures.show` without embedding plotly.js);
 - ``tables/`` - the tables the notebooks export (each notebook that declares ``output_dir`` gets
   the folder of the run);
 - ``index.html`` - the landing page: what was analysed, the reports with one-line summaries,
-  when and with which parameters they were built, and which failed;
+  when and with which parameters they were built, which failed, which were skipped for having
+  nothing to show (trends without dates, the validation without its ratings) and which group
+  each deep dive represents and why;
 - ``.report-manifest.json`` - the files the last run wrote, so the next run removes the ones it
   no longer writes (stale story pages) and never touches anything else in the folder.
 
@@ -22,6 +25,10 @@ file system) and moved into place only when complete: each file with :func:`os.r
 the output folder exactly as the previous run left it; its kernels are stopped and its temporary
 folder removed. A failing notebook does not stop the others: it is listed on the index with its
 error, its previous complete page (if any) is kept unlinked, and the command exits 1.
+
+Reports that do not read the corpus (the sentiment validation) are built once and copied into
+later runs while their inputs and the code are unchanged (:mod:`~analysis.report.reuse`, kept
+under the analysis cache folder).
 
 Parameters are checked before anything is run or written: ``-p NAME=VALUE`` names must be
 declared by a notebook being run and values must match the annotation in its ``parameters``
@@ -36,7 +43,11 @@ One module per step:
 - :mod:`~analysis.report.catalog` - the report set (:data:`NOTEBOOKS`, the story notebook);
 - :mod:`~analysis.report.arguments` and :mod:`~analysis.report.parameters` - checking the
   arguments and the ``-p`` notebook parameters against the notebooks' ``parameters`` cells;
+- :mod:`~analysis.report.prepare` - the corpus and its analysis pass, loaded once;
 - :mod:`~analysis.report.stories` - which stories get a deep dive, and their file names;
+- :mod:`~analysis.report.skips` - reports with nothing to show; :mod:`~analysis.report.reuse`
+  - pages of corpus-free reports kept for later runs;
+- :mod:`~analysis.report.tables` - long tables capped in the page, exported in full;
 - :mod:`~analysis.report.execute` (with :mod:`~analysis.report.kernels`) - running notebooks
   with papermill; :mod:`~analysis.report.render` - HTML with nbconvert;
   :mod:`~analysis.report.summary` - summaries and titles as plain text;
@@ -52,35 +63,52 @@ notebook execution, patch ``analysis.report.execute.execute_notebook``.
 """
 
 from analysis.report.arguments import STORIES_PER_FILE
-from analysis.report.build import build_reports, corpus_facts, prepare_corpus
-from analysis.report.catalog import EXTRA_STORED, MAX_STORY_REPORTS, NOTEBOOKS, STORY_NOTEBOOK
+from analysis.report.build import build_reports
+from analysis.report.catalog import (
+    CORPUS_FREE,
+    EXTRA_STORED,
+    MAX_STORY_GROUPS,
+    MAX_STORY_REPORTS,
+    NOTEBOOKS,
+    STORY_NOTEBOOK,
+)
 from analysis.report.cli import main
 from analysis.report.execute import run_notebook, store_outputs
 from analysis.report.outcome import ReportOutcome, ReportSet
 from analysis.report.parameters import DATE_PARAMETERS, RUNNER_PARAMETERS, notebook_parameters
+from analysis.report.prepare import PreparedCorpus, corpus_facts, prepare_corpus
 from analysis.report.publish import MANIFEST
 from analysis.report.render import render_html, write_plotly_asset
+from analysis.report.stories import StoryChoice, representative_stories
 from analysis.report.summary import SUMMARY_TAG
+from analysis.report.tables import DISPLAY_ROWS, shown_rows
 
 __all__ = [
+    "CORPUS_FREE",
     "DATE_PARAMETERS",
+    "DISPLAY_ROWS",
     "EXTRA_STORED",
     "MANIFEST",
+    "MAX_STORY_GROUPS",
     "MAX_STORY_REPORTS",
     "NOTEBOOKS",
     "RUNNER_PARAMETERS",
     "STORIES_PER_FILE",
     "STORY_NOTEBOOK",
     "SUMMARY_TAG",
+    "PreparedCorpus",
     "ReportOutcome",
     "ReportSet",
+    "StoryChoice",
     "build_reports",
     "corpus_facts",
     "main",
     "notebook_parameters",
     "prepare_corpus",
+    "representative_stories",
     "render_html",
     "run_notebook",
+    "shown_rows",
     "store_outputs",
     "write_plotly_asset",
 ]

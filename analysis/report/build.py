@@ -1,10 +1,13 @@
 """Building the report set: check the arguments, prepare the corpus, run, index, publish.
 
 :func:`build_reports` checks every argument before anything is run or written, loads the corpus
-and runs the shared analysis pass once (:func:`prepare_corpus`, which fills the cache every
-notebook then reads), executes the notebooks and the per-story deep dives in a temporary build
-folder (:mod:`analysis.report.execute`), writes the index page and moves the complete run into
-the output folder (:mod:`analysis.report.publish`).
+and runs the shared analysis pass once (:func:`~analysis.report.prepare.prepare_corpus`, which
+fills the cache every notebook then reads), chooses the deep dives from that pass
+(:mod:`analysis.report.stories`), skips the reports with nothing to show
+(:mod:`analysis.report.skips`), reuses the pages of reports that do not read the corpus
+(:mod:`analysis.report.reuse`), executes the rest in a temporary build folder
+(:mod:`analysis.report.execute`), writes the index page and moves the complete run into the
+output folder (:mod:`analysis.report.publish`).
 """
 
 from __future__ import annotations
@@ -16,8 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from analysis import config, pipeline, safe
-from analysis import corpus as corpus_module
+from analysis import config, safe
 from analysis.report import catalog
 from analysis.report.arguments import (
     check_encoding,
@@ -29,12 +31,16 @@ from analysis.report.arguments import (
 from analysis.report.execute import run_notebooks
 from analysis.report.files import atomic_write
 from analysis.report.index_page import index_html
-from analysis.report.outcome import ReportSet, ReportTask
+from analysis.report.outcome import ReportOutcome, ReportSet, ReportTask
 from analysis.report.parameters import check_parameters, notebook_parameters
+from analysis.report.prepare import PreparedCorpus, corpus_facts, prepare_corpus
 from analysis.report.publish import build_folder, publish
 from analysis.report.render import write_plotly_asset
+from analysis.report.reuse import lookup, reuse_key, store
 from analysis.report.signals import sigterm_unwinds
+from analysis.report.skips import skip_reason
 from analysis.report.stories import (
+    StoryChoice,
     choose_stories,
     story_id_text,
     story_reports_run,
@@ -42,59 +48,6 @@ from analysis.report.stories import (
 )
 
 __all__ = ["build_reports", "corpus_facts", "prepare_corpus"]
-
-
-def prepare_corpus(
-    corpus_path: str | None,
-    *,
-    progress: bool = True,
-    extra: dict[str, Any] | None = None,
-    encoding: str = "utf-8",
-    stories_per_file: str = "auto",
-) -> tuple[dict[str, Any], list[str]]:
-    """Load the corpus and run the shared analysis pass once, filling the cache.
-
-    Every notebook then reads the pass from the cache instead of recomputing it. Returns the
-    counts shown on the index page and the ids of the selected stories (the notebooks' filter
-    parameters in ``extra`` are applied). ``encoding`` and ``stories_per_file`` are passed to
-    :func:`analysis.corpus.load_corpus`.
-    """
-    show = None if progress else False  # a bar on long runs in a terminal only
-    corpus = corpus_module.load_corpus(
-        corpus_path, progress=show, encoding=encoding, stories_per_file=stories_per_file
-    )
-    pipeline.analyze(corpus, progress=show)
-    extra = extra or {}
-    selected = corpus_module.select_stories(
-        corpus,
-        filters=extra.get("filters"),
-        date_from=extra.get("date_from"),
-        date_to=extra.get("date_to"),
-    )
-    facts = corpus_facts(selected, corpus_path)
-    if extra.get("filters") or extra.get("date_from") or extra.get("date_to"):
-        facts["selection"] = ", ".join(
-            f"{k}={extra[k]!r}" for k in ("filters", "date_from", "date_to") if extra.get(k)
-        )
-    return facts, selected.stories["story_id"].tolist()
-
-
-def corpus_facts(corpus: Any, corpus_path: str | None) -> dict[str, Any]:
-    """Counts shown on the index page: stories, sentences, words, outlets, date range."""
-    stories = corpus.stories
-    dates = stories["date"].dropna()
-    return {
-        "corpus": "seeds/ (the project's seed stories)" if corpus_path is None else corpus_path,
-        "stories": len(stories),
-        "sentences": len(corpus.sentences),
-        "words": int(stories["n_words"].sum()),
-        "truncated stories": int(stories["is_truncated"].sum()),
-        "outlets": int(stories["outlet"].dropna().nunique()),
-        "date range": (
-            f"{dates.min():%Y-%m-%d} – {dates.max():%Y-%m-%d}" if len(dates) else "no dates"
-        ),
-        "skipped inputs": len(corpus.skipped),
-    }
 
 
 def build_reports(
@@ -126,15 +79,17 @@ def build_reports(
             and match its annotation.
         show_code: keep code cells in the HTML.
         progress: print one line per report as it finishes.
-        stories: story ids to write a per-story report for; ``None`` for the first
-            :data:`~analysis.report.catalog.MAX_STORY_REPORTS` stories, ``"all"`` for every
-            story, ``[]`` for none.
+        stories: story ids to write a per-story report for; ``None`` for a typical and an
+            extreme story per group of the ``group`` parameter (for ``group=story_id``, the
+            default, the first :data:`~analysis.report.catalog.MAX_STORY_REPORTS` stories; see
+            :mod:`analysis.report.stories`), ``"all"`` for every story, ``[]`` for none.
         jobs: notebooks executed at once (default: the number of cores).
         encoding: text encoding of the corpus files.
         stories_per_file: how text files are split into stories: auto, one or many.
 
     Returns:
-        A :class:`ReportSet`; ``.failed`` lists the reports that failed.
+        A :class:`ReportSet`; ``.failed`` lists the reports that failed, ``.skipped`` those
+        with nothing to show (trends without dates, the validation without its ratings).
 
     Raises:
         ParameterError: a bad argument (checked before anything is run or written).
@@ -154,18 +109,26 @@ def build_reports(
         corpus_path = str(Path(corpus_path).expanduser().resolve())
     load_options = {"encoding": encoding, "stories_per_file": stories_per_file}
     started = time.perf_counter()
-    facts, story_ids = prepare_corpus(corpus_path, progress=progress, extra=extra, **load_options)
-    chosen = choose_stories(stories, story_ids) if run_stories else []
-    report_set = ReportSet(corpus_facts=facts)
+    prepared = prepare_corpus(corpus_path, progress=progress, extra=extra, **load_options)
+    chosen: list[StoryChoice] = []
+    notes: list[str] = []
+    if run_stories:
+        chosen, notes = choose_stories(
+            stories,
+            prepared.story_ids,
+            table=prepared.stories,
+            tone=prepared.tone,
+            group=extra.get("group"),
+        )
+    report_set = ReportSet(corpus_facts=prepared.facts, notes=notes)
     if progress:
         print(f"analysis pass ready in {time.perf_counter() - started:.1f} s", flush=True)
     with sigterm_unwinds(), build_folder(out) as build:
         runner = {"output_dir": str(build), **load_options}
         tasks = _tasks(names, chosen, corpus_path, extra, runner=runner)
         write_plotly_asset(build)
-        n_jobs = jobs or max(1, min(os.cpu_count() or 1, len(tasks)))
-        report_set.outcomes = run_notebooks(
-            tasks, build, jobs=n_jobs, show_code=show_code, progress=progress
+        report_set.outcomes = _run_tasks(
+            tasks, build, prepared, jobs=jobs, show_code=show_code, progress=progress
         )
         built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
         page = index_html(report_set, built, time.perf_counter() - started)
@@ -177,9 +140,61 @@ def build_reports(
     return report_set
 
 
+def _run_tasks(
+    tasks: list[ReportTask],
+    build: Path,
+    prepared: PreparedCorpus,
+    *,
+    jobs: int | None,
+    show_code: bool,
+    progress: bool,
+) -> list[ReportOutcome]:
+    """The outcomes of ``tasks`` in task order: skipped when they have nothing to show, copied
+    when an earlier run built the same corpus-free page, else executed (and kept for reuse)."""
+    done: dict[int, ReportOutcome] = {}
+    keys: dict[int, str] = {}
+    for i, task in enumerate(tasks):
+        reason = skip_reason(task.notebook, task.parameters, prepared)
+        key = None if reason else reuse_key(task, show_code=show_code)
+        if reason:
+            done[i] = ReportOutcome(
+                task.stem,
+                task.description,
+                task.parameters,
+                ok=False,
+                seconds=0.0,
+                skipped=reason,
+            )
+        elif key is not None and (reused := lookup(task, key, build)) is not None:
+            done[i] = reused
+        else:
+            if key is not None:
+                keys[i] = key
+            continue
+        done[i].kind = "story" if task.notebook == catalog.STORY_NOTEBOOK else "report"
+        if progress:
+            state = f"skipped ({reason})" if reason else "reused from an earlier run"
+            print(f"[-] {task.stem}: {state}", flush=True)
+    pending = [i for i in range(len(tasks)) if i not in done]
+    if pending:
+        n_jobs = jobs or max(1, min(os.cpu_count() or 1, len(pending)))
+        ran = run_notebooks(
+            [tasks[i] for i in pending],
+            build,
+            jobs=n_jobs,
+            show_code=show_code,
+            progress=progress,
+        )
+        for i, outcome in zip(pending, ran, strict=True):
+            done[i] = outcome
+            if i in keys:
+                store(tasks[i], keys[i], outcome, build)
+    return [done[i] for i in range(len(tasks))]
+
+
 def _tasks(
     names: Sequence[str],
-    chosen: Sequence[str],
+    chosen: Sequence[StoryChoice],
     corpus_path: str | None,
     extra: dict[str, Any],
     *,
@@ -194,11 +209,13 @@ def _tasks(
     if chosen:
         story = catalog.STORY_NOTEBOOK
         base = _parameters_for(story, corpus_path, extra, runner=runner)
-        stems = story_stems(chosen, reserved=[*descriptions, "index", "assets"])
-        for sid, stem in zip(chosen, stems, strict=True):
-            text = story_id_text(sid)
+        ids = [choice.story_id for choice in chosen]
+        stems = story_stems(ids, reserved=[*descriptions, "index", "assets"])
+        for choice, stem in zip(chosen, stems, strict=True):
+            text = story_id_text(choice.story_id)
             description = f"Deep dive: {text or '(story without an id)'}"
-            tasks.append(ReportTask(story, description, {**base, "story_id": text}, stem))
+            params = {**base, "story_id": text}
+            tasks.append(ReportTask(story, description, params, stem, choice.group, choice.reason))
     return tasks
 
 

@@ -6,7 +6,14 @@ caller may replace :data:`NOTEBOOKS` (tests run a smaller set) and every step se
 
 from __future__ import annotations
 
-__all__ = ["EXTRA_STORED", "MAX_STORY_REPORTS", "NOTEBOOKS", "STORY_NOTEBOOK"]
+__all__ = [
+    "CORPUS_FREE",
+    "EXTRA_STORED",
+    "MAX_STORY_GROUPS",
+    "MAX_STORY_REPORTS",
+    "NOTEBOOKS",
+    "STORY_NOTEBOOK",
+]
 
 #: The report set, in the order the index lists it: (notebook stem, one-line description).
 NOTEBOOKS: list[tuple[str, str]] = [
@@ -20,7 +27,13 @@ NOTEBOOKS: list[tuple[str, str]] = [
 ]
 #: The per-story deep dive, run once per story with ``story_id`` as its parameter.
 STORY_NOTEBOOK = "story"
-#: Per-story reports built by default (the first stories of the corpus); ``--stories all`` for all.
+#: Per-story reports built by default when each story is its own group (``group=story_id``):
+#: the first stories of the corpus; ``--stories all`` for all.
 MAX_STORY_REPORTS = 12
+#: Groups that get deep dives by default (a typical and an extreme story each), the largest first.
+MAX_STORY_GROUPS = 12
+#: Reports that do not read the corpus: built once and reused while their inputs and the code
+#: are unchanged (see :mod:`analysis.report.reuse`).
+CORPUS_FREE: tuple[str, ...] = ("sentiment_validation",)
 #: Notebooks kept with stored outputs besides the report set (the deep dive, first story).
 EXTRA_STORED: tuple[str, ...] = (STORY_NOTEBOOK,)

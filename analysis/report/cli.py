@@ -1,9 +1,10 @@
 """The command line, ``python -m analysis.report`` (behind ``make report`` and
 ``make notebooks``).
 
-Exit codes: 0 built, 1 a report failed (the others are still built and the index lists the
-failure), 2 a bad argument (one line on stderr, nothing run or written), 130 / 143 interrupted
-by Ctrl-C / SIGTERM (the output folder keeps the previous complete report set).
+Exit codes: 0 built (reports with nothing to show are skipped, with the reason on the index),
+1 a report failed (the others are still built and the index lists the failure), 2 a bad
+argument (one line on stderr, nothing run or written), 130 / 143 interrupted by Ctrl-C /
+SIGTERM (the output folder keeps the previous complete report set).
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
         "--stories",
         nargs="+",
         metavar="STORY_ID",
-        help=f"per-story reports to build ('all', or ids; default: the first {MAX_STORY_REPORTS})",
+        help="per-story reports to build ('all', or ids; default: a typical and an extreme "
+        f"story per group of -p group; with group=story_id the first {MAX_STORY_REPORTS})",
     )
     parser.add_argument(
         "--jobs", type=_positive_int, help="notebooks run at once (default: cores)"
@@ -143,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return int(code or 143)
     print(f"index: {out / 'index.html'}")
+    for outcome in result.skipped:
+        print(f"skipped: {outcome.name}: {outcome.skipped}")
     if result.failed:
         print(f"failed: {', '.join(o.name for o in result.failed)}", file=sys.stderr)
         return 1

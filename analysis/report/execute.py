@@ -159,10 +159,14 @@ def run_notebooks(
     cancel = threading.Event()
 
     def run(task: ReportTask) -> ReportOutcome:
-        name, description, params, stem = task
         with kernels_of_run(cancel):
             return run_notebook(
-                name, description, params, build, show_code=show_code, output_stem=stem
+                task.notebook,
+                task.description,
+                task.parameters,
+                build,
+                show_code=show_code,
+                output_stem=task.stem,
             )
 
     outcomes = []
@@ -175,6 +179,7 @@ def run_notebooks(
                 wait_for([future], timeout=0.25)
             outcome = future.result()
             outcome.kind = "story" if task.notebook == catalog.STORY_NOTEBOOK else "report"
+            outcome.group, outcome.reason = task.group, task.reason
             outcomes.append(outcome)
             if progress:
                 _print_progress(outcome, len(outcomes), len(tasks))

@@ -26,6 +26,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 6px 8px; text-align: left;
           vertical-align: top; }
 th { background: #f5f5f5; }
 .failed { color: #b00020; font-weight: bold; }
+.skipped { color: #8a6d00; font-weight: bold; }
 .summary { color: #555; font-size: 0.9em; margin-top: 4px; }
 code { font-size: 0.85em; }
 </style>"""
@@ -40,57 +41,93 @@ def _shown_parameters(parameters: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in shown.items()) or "defaults"
 
 
-def _row(o: ReportOutcome) -> str:
-    """One table row: the link (or name), description and summary, parameters, build."""
+def _status(o: ReportOutcome) -> tuple[str, str, str]:
+    """(link or name, detail under the description, build column) of one report."""
     esc = safe.escape_html
-    params = _shown_parameters(o.parameters)
     if o.ok:
         link = f'<a href="{esc(quote(o.name))}.html">{esc(o.name)}</a>'
         status = f"built in {o.seconds:.1f} s, {o.size_bytes / 1e6:.1f} MB"
-        detail = esc(o.summary)
-    else:
-        link = esc(o.name)
-        status = '<span class="failed">FAILED</span>'
-        detail = f"<code>{esc(o.error)}</code>"
+        if o.reused:
+            status = f"reused from an earlier run, {o.size_bytes / 1e6:.1f} MB"
+        return link, esc(o.summary), status
+    if o.skipped:
+        return esc(o.name), f"skipped: {esc(o.skipped)}", '<span class="skipped">skipped</span>'
+    return esc(o.name), f"<code>{esc(o.error)}</code>", '<span class="failed">FAILED</span>'
+
+
+def _row(o: ReportOutcome) -> str:
+    """One table row: the link (or name), description and summary, parameters, build."""
+    esc = safe.escape_html
+    link, detail, status = _status(o)
+    params = _shown_parameters(o.parameters)
     return (
         f"<tr><td>{link}</td><td>{esc(o.description)}<div class='summary'>{detail}</div>"
         f"</td><td><code>{esc(params)}</code></td><td>{status}</td></tr>"
     )
 
 
-def _stories_section(story_rows: list[str]) -> str:
-    if not story_rows:
+def _story_row(o: ReportOutcome) -> str:
+    """One deep dive: the link, the story and its summary, the group it represents and why it
+    was chosen, parameters, build."""
+    esc = safe.escape_html
+    link, detail, status = _status(o)
+    params = _shown_parameters(o.parameters)
+    return (
+        f"<tr><td>{link}</td><td>{esc(o.description)}<div class='summary'>{detail}</div></td>"
+        f"<td>{esc(o.group or '(itself)')}<div class='summary'>{esc(o.reason)}</div></td>"
+        f"<td><code>{esc(params)}</code></td><td>{status}</td></tr>"
+    )
+
+
+def _stories_section(story_rows: list[str], notes: list[str]) -> str:
+    if not story_rows and not notes:
         return ""
+    paragraphs = "".join(f"<p class='note'>{safe.escape_html(n)}</p>" for n in notes)
+    if not story_rows:
+        return "<h2>Per-story reports</h2>" + paragraphs
     return (
         "<h2>Per-story reports</h2><p>One deep dive per story: its text with sentence tone and "
-        "frame triggers marked, its arc, actors, quotes and how it differs from the rest.</p>"
-        "<table><tr><th>report</th><th>story</th><th>parameters</th><th>build</th></tr>"
-        + "".join(story_rows)
-        + "</table>"
+        "frame triggers marked, its arc, actors, quotes and how it differs from the rest. Each "
+        "group of the run gets its most typical story (tone closest to the group's mean) and "
+        "its most extreme one (largest absolute tone).</p>"
+        + paragraphs
+        + "<table><tr><th>report</th><th>story</th><th>represents</th><th>parameters</th>"
+        "<th>build</th></tr>" + "".join(story_rows) + "</table>"
     )
 
 
-def _banner(failed: list[ReportOutcome]) -> str:
-    if not failed:
-        return "<p>All reports built.</p>"
-    return (
-        f"<p class='failed'>{len(failed)} report(s) failed: "
-        f"{safe.escape_html(', '.join(o.name for o in failed))}. See the table below.</p>"
-    )
+def _banner(report_set: ReportSet) -> str:
+    failed, skipped = report_set.failed, report_set.skipped
+    esc = safe.escape_html
+    lines = []
+    if failed:
+        lines.append(
+            f"<p class='failed'>{len(failed)} report(s) failed: "
+            f"{esc(', '.join(o.name for o in failed))}. See the table below.</p>"
+        )
+    else:
+        lines.append("<p>All reports built.</p>" if not skipped else "<p>No report failed.</p>")
+    if skipped:
+        lines.append(
+            f"<p>{len(skipped)} report(s) skipped, with nothing to show: "
+            f"{esc(', '.join(o.name for o in skipped))}. The table says why.</p>"
+        )
+    return "".join(lines)
 
 
 def index_html(report_set: ReportSet, built: str, total_seconds: float) -> str:
     """The index page of ``report_set``, built at ``built`` (local time) in ``total_seconds``.
 
-    Reports are listed in run order, per-story reports in a table of their own; a failed
-    report is listed with its error and without a link.
+    Reports are listed in run order, per-story reports in a table of their own with the group
+    each represents and why it was chosen; a failed report is listed with its error and
+    without a link, a skipped one with the reason it had nothing to show.
     """
     esc = safe.escape_html
     facts = "".join(
         f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in report_set.corpus_facts.items()
     )
     rows = [_row(o) for o in report_set.outcomes if o.kind != "story"]
-    story_rows = [_row(o) for o in report_set.outcomes if o.kind == "story"]
+    story_rows = [_story_row(o) for o in report_set.outcomes if o.kind == "story"]
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{esc("News analysis reports")}</title>
@@ -102,11 +139,11 @@ reports is backed by the sentences it came from; open a report for its evidence 
 <h2>What was analysed</h2>
 <table>{facts}</table>
 <h2>Reports</h2>
-{_banner(report_set.failed)}
+{_banner(report_set)}
 <table><tr><th>report</th><th>what it shows</th><th>parameters</th><th>build</th></tr>
 {"".join(rows)}
 </table>
-{_stories_section(story_rows)}
+{_stories_section(story_rows, report_set.notes)}
 <p>Built {esc(built)} in {total_seconds:.0f} s.
 Charts work offline (one shared copy of plotly.js in <code>assets/</code>).</p>
 </body></html>

@@ -11,6 +11,15 @@ Rule: per story, "most negative" lists up to ``n`` sentences scoring below 0 fro
 sentence, so no sentence is listed twice and a story without a positive sentence has no "most
 positive" row. Each sentence shows its five strongest drivers per model by absolute valence
 (:func:`analysis.sentiment.drivers.strongest_drivers`).
+
+Drawn per group (``group=``: outlet, bias rating, topic …), each group gets a bounded number of
+examples, so every group is shown and none crowds out the others: its ``per_group`` most
+negative and most positive sentences (as above, but one sentence per story before a story's
+second one, so the examples come from different stories; ties: story order, then sentence
+order) and its ``typical`` sentence(s): the score closest to the mean of the group's sentences
+(the group's ``mean_score`` of :func:`~analysis.sentiment.aggregate.story_sentiment`), from the
+story whose tone (mean sentence score) is closest to that mean; ties: story order, sentence
+order.
 """
 
 from __future__ import annotations
@@ -20,12 +29,13 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from analysis._checks import positive_int, require_columns
-from analysis.sentiment.aggregate import resolve_score, story_order
+from analysis._checks import group_labels, positive_int, require_columns
+from analysis.errors import ParameterError
+from analysis.sentiment.aggregate import group_order, resolve_score, story_order, with_group
 from analysis.sentiment.drivers import driver_rows, strongest_drivers
 from analysis.sentiment.scoring import POLARITY_SCORES, SCORED_HINT, ScoreName
 
-__all__ = ["EVIDENCE_COLUMNS", "sentiment_evidence"]
+__all__ = ["EVIDENCE_COLUMNS", "GROUP_EVIDENCE_COLUMNS", "sentiment_evidence"]
 
 #: Columns of :func:`sentiment_evidence`'s table.
 EVIDENCE_COLUMNS: Final[tuple[str, ...]] = (
@@ -41,22 +51,43 @@ EVIDENCE_COLUMNS: Final[tuple[str, ...]] = (
     "textblob_words",
     "text",
 )
+#: Columns of :func:`sentiment_evidence` drawn per group: the group value (as text,
+#: ``(missing)`` for an empty one), then :data:`EVIDENCE_COLUMNS`.
+GROUP_EVIDENCE_COLUMNS: Final[tuple[str, ...]] = ("group", *EVIDENCE_COLUMNS)
+#: Sort order of the ``direction`` values.
+_DIRECTIONS: Final = {"most negative": 0, "most positive": 1, "typical": 2}
 
 
 def sentiment_evidence(
-    scored: pd.DataFrame, *, n: int = 2, score: ScoreName = "default"
+    scored: pd.DataFrame,
+    *,
+    n: int = 2,
+    score: ScoreName = "default",
+    group: str | None = None,
+    stories: pd.DataFrame | None = None,
+    per_group: int = 2,
+    typical: int = 1,
 ) -> pd.DataFrame:
-    """The most negative and most positive sentences of each story, with the words behind them.
+    """The most negative and most positive sentences of each story (or group), with the words
+    behind them.
 
     "Most positive" lists up to ``n`` sentences with a score above 0, "most negative" up to
     ``n`` below 0: a story with no positive sentence has no "most positive" row, and no sentence
-    is listed twice. Ties are broken by sentence order.
+    is listed twice. Ties are broken by sentence order. With ``group``, the selection is made
+    per group instead, with a typical sentence besides (rules in the module docstring). Does
+    not mutate its inputs.
 
     Args:
         scored: output of :func:`~analysis.sentiment.scoring.sentence_sentiment`.
-        n: sentences per story and direction.
+        n: sentences per story and direction (without ``group``).
         score: the score ranked by (``"default"`` is
             :data:`~analysis.sentiment.scoring.DEFAULT_SCORE`).
+        group: draw the evidence per value of this stories column (``story_id``, ``outlet``,
+            ``bias_label``, ``topic`` …); needs ``stories``.
+        stories: the corpus' stories table (``story_id``, ``is_truncated``, ``n_words`` and the
+            ``group`` column).
+        per_group: with ``group``: sentences per group and direction.
+        typical: with ``group``: typical sentences per group (0 for none).
 
     Returns:
         ``story_id``, ``direction`` (``"most negative"`` / ``"most positive"``), ``rank`` (1 =
@@ -64,10 +95,23 @@ def sentiment_evidence(
         ``vader_compound``, ``textblob_polarity``, ``vader_words`` and ``textblob_words`` (the
         strongest drivers, ``"word +valence"``; see
         :func:`~analysis.sentiment.drivers.sentiment_drivers`), ``text``. Sorted by story order in
-        ``scored``, direction (negative first), rank.
+        ``scored``, direction (negative first), rank. With ``group``: ``group`` first
+        (:data:`GROUP_EVIDENCE_COLUMNS`), ``direction`` may also be ``"typical"``, sorted by
+        group (story order for ``story_id``, else by value, missing last), direction (negative,
+        positive, typical), rank.
 
     Raises:
-        ParameterError: bad ``n`` or ``score``; missing columns.
+        ParameterError: bad ``n``, ``per_group``, ``typical`` or ``score``; missing columns; a
+            ``group`` that is not a column of ``stories``; a story that ``stories`` lacks.
+
+    >>> from analysis.corpus import stories_from_texts
+    >>> from analysis.sentiment.scoring import sentence_sentiment
+    >>> corpus = stories_from_texts(["A terrible crash. The report was filed. A fine win."])
+    >>> scored = sentence_sentiment(corpus.sentences)
+    >>> evidence = sentiment_evidence(scored, group="story_id", stories=corpus.stories)
+    >>> evidence[["direction", "text"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['most negative', 'A terrible crash.'], ['most positive', 'A fine win.'],
+     ['typical', 'The report was filed.']]
     """
     name = resolve_score(score)
     count = positive_int(n, "n")
@@ -77,22 +121,91 @@ def sentiment_evidence(
         "scored",
         hint=SCORED_HINT,
     )
+    if group is not None:
+        return _group_evidence(
+            scored,
+            stories,
+            group,
+            name,
+            per_group=positive_int(per_group, "per_group"),
+            typical=positive_int(typical, "typical", minimum=0),
+        )
     frame = scored.assign(_order=np.arange(len(scored)), score=scored[name])
     out = _extremes(frame, count)
     story_rank = story_order(scored)
-    drivers = [driver_rows(t) for t in out["text"]]
-    out["vader_words"] = [strongest_drivers(d, "vader") for d in drivers]
-    out["textblob_words"] = [strongest_drivers(d, "textblob") for d in drivers]
     out["_story"] = out["story_id"].map(story_rank)
-    out["_dir"] = (out["direction"] == "most positive").astype("int64")
+    out["_dir"] = out["direction"].map(_DIRECTIONS).astype("int64")
     out = out.sort_values(["_story", "_dir", "rank"], kind="stable").reset_index(drop=True)
-    out = out.loc[:, list(EVIDENCE_COLUMNS)]
+    out = _finish(out, EVIDENCE_COLUMNS)
+    out.attrs.update({"score": name, "n": count})
+    return out
+
+
+def _finish(out: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The chosen rows with their drivers, in ``columns`` with fixed dtypes."""
+    drivers = [driver_rows(t) for t in out["text"]]
+    out = out.assign(
+        vader_words=[strongest_drivers(d, "vader") for d in drivers],
+        textblob_words=[strongest_drivers(d, "textblob") for d in drivers],
+    )
+    out = out.loc[:, list(columns)]
     out["rank"] = out["rank"].astype("int64")
     for col in ("position", "score", "vader_compound", "textblob_polarity"):
         out[col] = out[col].astype("float64")
-    for col in ("story_id", "direction", "sentence_id", "vader_words", "textblob_words", "text"):
+    text_columns = ("story_id", "direction", "sentence_id", "vader_words", "textblob_words")
+    for col in (*text_columns, "text", *(("group",) if "group" in columns else ())):
         out[col] = out[col].astype("str")
-    out.attrs.update({"score": name, "n": count})
+    return out
+
+
+def _group_evidence(
+    scored: pd.DataFrame,
+    stories: pd.DataFrame | None,
+    group: str,
+    name: str,
+    *,
+    per_group: int,
+    typical: int,
+) -> pd.DataFrame:
+    """Per group: the strongest sentences each way and the typical one (module docstring)."""
+    if stories is None:
+        raise ParameterError(
+            f"group={group!r} needs the stories table: pass stories=corpus.stories"
+        )
+    scored = scored.reset_index(drop=True)
+    merged = with_group(scored, stories, group)
+    order = {sid: i for i, sid in enumerate(stories["story_id"])}
+    frame = scored.assign(
+        _order=np.arange(len(scored)),
+        score=scored[name],
+        group=group_labels(merged[group]).to_numpy(),
+        _g=group_order(merged, stories, group).to_numpy(),
+        _story=scored["story_id"].map(order).to_numpy(),
+    )
+    picks = []
+    for direction, sign in (("most negative", -1), ("most positive", 1)):
+        side = frame[np.sign(frame["score"]) == sign]
+        side = side.assign(_key=-sign * side["score"])
+        side = side.sort_values(["_g", "_key", "_story", "_order"], kind="stable")
+        side["_within"] = side.groupby(["_g", "story_id"], sort=False).cumcount()
+        side = side.sort_values(["_g", "_within"], kind="stable")
+        top = side.groupby("_g", sort=False).head(per_group)
+        picks.append(top.assign(direction=direction))
+    if typical:
+        mean = frame.groupby("_g", sort=False)["score"].transform("mean")
+        tone = frame.groupby("story_id", sort=False)["score"].transform("mean")
+        taken = pd.concat(picks).index
+        rest = frame.assign(
+            _off=(frame["score"] - mean).abs(), _story_off=(tone - mean).abs()
+        ).drop(index=taken)
+        rest = rest.sort_values(["_g", "_off", "_story_off", "_story", "_order"], kind="stable")
+        picks.append(rest.groupby("_g", sort=False).head(typical).assign(direction="typical"))
+    out = pd.concat(picks) if picks else frame.iloc[:0]
+    out["rank"] = out.groupby(["_g", "direction"], sort=False).cumcount() + 1
+    out["_dir"] = out["direction"].map(_DIRECTIONS).astype("int64")
+    out = out.sort_values(["_g", "_dir", "rank"], kind="stable").reset_index(drop=True)
+    out = _finish(out, GROUP_EVIDENCE_COLUMNS)
+    out.attrs.update({"score": name, "group": group, "per_group": per_group, "typical": typical})
     return out
 
 

@@ -1,0 +1,73 @@
+"""Tests of analysis.report.reuse: a report that does not read the corpus (the sentiment
+validation) is executed once and its page copied into later runs, until an input changes."""
+
+from __future__ import annotations
+
+import shutil
+
+from analysis import config
+from analysis.report import build_reports, catalog, reuse
+from analysis.report.outcome import ReportTask
+from analysis.sentiment_validation import VALIDATION_FILES
+
+pytest_plugins = ["tests.report_fixtures"]
+
+
+def test_validation_is_built_once_and_reused_until_its_ratings_change(
+    two_notebooks, fake_kernel, tmp_path, monkeypatch
+):
+    shutil.copy(
+        config.PROJECT_ROOT / "notebooks" / "sentiment_validation.ipynb", config.NOTEBOOKS_DIR
+    )
+    catalog.NOTEBOOKS.append(("sentiment_validation", "Agreement with people."))
+    ratings = tmp_path / "shared" / "validation" / "sentiment"
+    ratings.mkdir(parents=True)
+    for name in VALIDATION_FILES.values():
+        (ratings / name).write_text("1\t2.5\tWhat a lovely day.\r\n2\t-3.0\tAwful.\r\n")
+    monkeypatch.setenv("ANALYSIS_SHARED_DIR", str(tmp_path / "shared"))
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    # the package's own files are part of the key: keep edits made meanwhile out of this test
+    monkeypatch.setattr(reuse, "_code_digest", lambda: "code")
+    first, second = tmp_path / "one.csv", tmp_path / "two.csv"
+    first.write_text('text\n"One story. Two."\n')
+    second.write_text('text\n"Another corpus entirely."\n"And a second story."\n')
+    names = ["overview", "sentiment_validation"]
+
+    def run(corpus, out):
+        fake_kernel.clear()
+        result = build_reports(str(corpus), out_dir=out, notebooks=names, progress=False)
+        assert not result.failed
+        return result.outcomes[1], sorted(name for name, _ in fake_kernel)
+
+    built, ran = run(first, tmp_path / "a")
+    assert ran == names and not built.reused
+    reused, ran = run(second, tmp_path / "b")  # another corpus: the page is copied
+    assert ran == ["overview"] and reused.reused and reused.summary == built.summary
+    page = (tmp_path / "b" / "sentiment_validation.html").read_bytes()
+    assert page == (tmp_path / "a" / "sentiment_validation.html").read_bytes()
+    assert "reused from an earlier run" in (tmp_path / "b" / "index.html").read_text()
+    with (ratings / VALIDATION_FILES["tweets"]).open("a") as handle:
+        handle.write("3\t0.1\tA new rating.\r\n")
+    rebuilt, ran = run(second, tmp_path / "b")  # a ratings file changed: executed again
+    assert ran == names and not rebuilt.reused
+    entries = list((tmp_path / "cache" / "reports").iterdir())
+    assert len(entries) == 1  # the older entry was replaced
+
+
+def test_the_key_changes_with_the_code_and_the_parameters(tmp_path, monkeypatch):
+    ratings = tmp_path / "validation" / "sentiment"
+    ratings.mkdir(parents=True)
+    for name in VALIDATION_FILES.values():
+        (ratings / name).write_text("1\t2.5\tWhat a lovely day.\r\n")
+    monkeypatch.setenv("ANALYSIS_SHARED_DIR", str(tmp_path))
+    task = ReportTask("sentiment_validation", "Agreement.", {}, "sentiment_validation")
+    monkeypatch.setattr(reuse, "_code_digest", lambda: "code-1")
+    key = reuse.reuse_key(task, show_code=False)
+    assert key is not None and key == reuse.reuse_key(task, show_code=False)
+    assert reuse.reuse_key(task, show_code=True) != key
+    assert reuse.reuse_key(task._replace(parameters={"human_band": 1.0}), show_code=False) != key
+    monkeypatch.setattr(reuse, "_code_digest", lambda: "code-2")
+    assert reuse.reuse_key(task, show_code=False) != key
+    assert reuse.reuse_key(task._replace(notebook="overview"), show_code=False) is None
+    (ratings / VALIDATION_FILES["tweets"]).unlink()
+    assert reuse.reuse_key(task, show_code=False) is None  # an input cannot be read
