@@ -24,6 +24,10 @@ NOTEBOOKS: list[tuple[str, str]] = [
     ("comparison", "The stories side by side, with their differences stated in words."),
     ("trends", "Tone and frames month by month, per outlet group, for dated corpora."),
     ("sentiment_validation", "How well each sentiment model agrees with human ratings."),
+    (
+        "frame_validation",
+        "Frame rules calibrated on hand-coded stories, and their agreement with the coders.",
+    ),
 ]
 #: The per-story deep dive, run once per story with ``story_id`` as its parameter.
 STORY_NOTEBOOK = "story"

@@ -5,6 +5,8 @@ on the index with the reason (``skipped: …``, not a failure: the exit code sta
 reads only what the runner already has (the prepared corpus, the report's parameters):
 
 - ``trends``: no selected story has a date (the corpus has no date column, or none parses);
+- ``frame_validation``: a corpus other than the seeds without a hand-coded sample
+  (``-p coded_sample=…``; the seeds come with one, coded for the generic frames);
 - ``sentiment_validation``: the human ratings are absent
   (:func:`analysis.sentiment_validation.missing_validation_data`; on a fresh clone the shared
   data folder is not there).
@@ -35,10 +37,20 @@ def _no_ratings(parameters: dict[str, Any], prepared: PreparedCorpus) -> str | N
     return missing_validation_data(parameters.get("validation_path"))
 
 
+def _no_coded_sample(parameters: dict[str, Any], prepared: PreparedCorpus) -> str | None:
+    if parameters.get("coded_sample") or "corpus_path" not in parameters:
+        return None
+    return (
+        "no hand-coded sample was given: code a sheet (analysis.framing.calibration."
+        "coding_sheet) and pass it with -p coded_sample=path.csv"
+    )
+
+
 #: Notebook -> a rule giving the reason it has nothing to show (``None``: run it).
 SKIP_RULES: dict[str, Callable[[dict[str, Any], PreparedCorpus], str | None]] = {
     "trends": _undated,
     "sentiment_validation": _no_ratings,
+    "frame_validation": _no_coded_sample,
 }
 
 
