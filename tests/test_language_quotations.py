@@ -6,7 +6,7 @@ import pytest
 
 from analysis.corpus import stories_from_texts
 from analysis.errors import ParameterError
-from analysis.language.quotations import QUOTE_COLUMNS, quote_summary, quotes
+from analysis.language.quotations import QUOTE_COLUMNS, quote_summary, quotes, top_speakers
 from tests.conftest import JAPAN, RUSSIA
 
 
@@ -152,3 +152,87 @@ def test_quotes_without_quotation_marks_and_summary(seed_corpus, seed_quotes):
     assert summary.loc[JAPAN, "quotes"] == 0 and summary.loc[JAPAN, "attributed_share"] == 0
     with pytest.raises(ParameterError, match="top"):
         quote_summary(seed_quotes, seed_corpus.stories, top=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"We will not yield," Sen. John Cornyn, R-Texas, said.', "John Cornyn"),
+        ('Sen. John Cornyn (R-Texas) said "we will not yield."', "John Cornyn"),
+        ('Rep. Ann Kuster, D-N.H., told reporters "we will not yield."', "Ann Kuster"),
+        ('"We will not yield," said Sen. John Cornyn, R-Texas.', "John Cornyn"),
+        ('John McCain spoke. "It could work," McCain of Arizona said.', "John McCain"),
+    ],
+)
+def test_party_state_tag_and_home_state_are_skipped_to_the_named_speaker(text, speaker):
+    row = quotes(stories_from_texts([text]).sentences).iloc[0]
+    assert (row["speaker"], row["speaker_kind"]) == (speaker, "named")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "speaker_kind"),
+    [
+        ('"It was chaos," the President said.', "the President", "descriptive"),
+        (
+            'These figures reportedly slammed the plan as "a disaster."',
+            "These figures",
+            "descriptive",
+        ),
+        ('"It was chaos," Officials said.', "Officials", "descriptive"),
+        ('"It was chaos," They said.', "they", "unnamed"),
+    ],
+)
+def test_descriptions_and_pronouns_are_never_named_speakers(text, speaker, speaker_kind):
+    row = quotes(stories_from_texts([text]).sentences).iloc[0]
+    assert (row["speaker"], row["speaker_kind"]) == (speaker, speaker_kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "speaker_kind"),
+    [
+        # one person named in the paragraph's preceding sentences: attached
+        ('Jane Roe spoke at noon. "We will win," she said.', "Jane Roe", "resolved"),
+        ('Sen. Jane Roe spoke. Crowds cheered. "We will win," she said.', "Jane Roe", "resolved"),
+        # a name inside quotation marks is not an antecedent
+        ('"John Doe is wrong," Jane Roe said. "We will win," she added.', "Jane Roe", "resolved"),
+        # no name before it in the paragraph (the name is in the previous paragraph)
+        ('Jane Roe spoke at noon.\n"We will win," she said.', "she", "unnamed"),
+        # two people, a bare one-word name, or a person described in lower case: unsafe
+        ('Jane Roe met John Doe. "We will win," she said.', "she", "unnamed"),
+        ('Jane Roe met Ortega. "We will win," she said.', "she", "unnamed"),
+        ('The senator criticized Jane Roe. "We will win," she said.', "she", "unnamed"),
+        # only he/she refer to one person
+        ('Jane Roe spoke at noon. "We will win," they said.', "they", "unnamed"),
+        # the name in the quote's own sentence is not a preceding sentence
+        ('"We will win," she said, as Jane Roe left.', "she", "unnamed"),
+    ],
+)
+def test_pronoun_is_attached_only_where_safe(text, speaker, speaker_kind):
+    q = quotes(stories_from_texts([text]).sentences)
+    row = q[q["quote"] == "We will win"].iloc[0]
+    assert (row["speaker"], row["speaker_kind"]) == (speaker, speaker_kind)
+
+
+def test_speakers_use_names_merged_across_the_corpus():
+    texts = ["Sen. Jane Roe arrived in Paris.", '"We will win," Roe told voters.']
+    row = quotes(stories_from_texts(texts).sentences).iloc[0]
+    assert (row["speaker"], row["speaker_kind"]) == ("Jane Roe", "named")
+
+
+def test_top_speakers_count_named_and_resolved_speakers_only(seed_quotes, seed_corpus):
+    text = (
+        'Jane Roe spoke. "We will win," she said. "It was chaos," the official said. '
+        '"It was fine," Jane Roe said. "No," he said.'
+    )
+    q = quotes(stories_from_texts([text]).sentences)
+    assert top_speakers(q, top=5) == [("Jane Roe", 2)]
+    # the seeds: "These figures" and "Some analysts" describe, they do not name
+    summary = quote_summary(seed_quotes, seed_corpus.stories).set_index("group")
+    assert summary.loc[RUSSIA, "top_speakers"] == "Russian Foreign Ministry (2)"
+
+
+def test_a_party_tag_before_a_pronoun_is_not_a_speaker():
+    text = '"No," said Sen. Jeanne Shaheen, D-N.H. She said it was "wrong."'
+    q = quotes(stories_from_texts([text]).sentences).set_index("quote")
+    assert tuple(q.loc["No", ["speaker", "speaker_kind"]]) == ("Jeanne Shaheen", "named")
+    assert tuple(q.loc["wrong.", ["speaker", "speaker_kind"]]) == ("she", "unnamed")

@@ -7,9 +7,15 @@ import re
 import pandas as pd
 import pytest
 
+from analysis.corpus import stories_from_texts
 from analysis.errors import ParameterError
+from analysis.language import actor_mentions, actors
 from analysis.sentiment import (
     DEFAULT_SCORE,
+    MIN_TARGET_MENTIONS,
+    TARGET_TOP,
+    TARGET_TYPES,
+    corpus_targets,
     sentence_sentiment,
     target_mentions,
     target_sentiment,
@@ -120,3 +126,102 @@ def test_target_sentiment_is_deterministic(scored, seed_corpus):
         target_sentiment(scored, seed_corpus.stories, targets=TARGETS),
         target_sentiment(scored, seed_corpus.stories, targets=TARGETS),
     )
+
+
+# ------------------------------------------------------------------ targets from the corpus
+
+#: The seeds' default targets: their people, organisations and places mentioned at least
+#: MIN_TARGET_MENTIONS times, most mentioned first, each with its own aliases only.
+SEED_TARGETS = {
+    "Russia": ["Russia"],
+    "United States": ["United States", "U.S."],
+    "Nicolás Maduro": ["Nicolás Maduro", "Maduro"],
+    "Venezuela": ["Venezuela"],
+    "Moscow": ["Moscow"],
+    "Kremlin": ["Kremlin"],
+}
+
+
+def test_corpus_targets_of_the_seeds(seed_corpus):
+    assert (TARGET_TOP, MIN_TARGET_MENTIONS, TARGET_TYPES) == (8, 5, ("person", "org", "place"))
+    assert corpus_targets(seed_corpus) == SEED_TARGETS
+    # the same from an actor table of any grouping, or from the mention table
+    stories = seed_corpus.stories.assign(side=["x", "x", "y", "y"])
+    grouped = actors(
+        type(seed_corpus)(stories=stories, sentences=seed_corpus.sentences), group="side"
+    )
+    assert corpus_targets(grouped) == SEED_TARGETS
+    assert corpus_targets(actor_mentions(seed_corpus.sentences)) == SEED_TARGETS
+    assert list(corpus_targets(seed_corpus, top=2, min_mentions=1)) == ["Russia", "United States"]
+
+
+def test_default_targets_are_the_corpus_targets(scored, seed_corpus):
+    default = target_sentiment(scored, seed_corpus.stories)
+    explicit = target_sentiment(scored, seed_corpus.stories, targets=SEED_TARGETS)
+    pd.testing.assert_frame_equal(default, explicit)
+    assert default["target"].tolist()[:3] == ["Russia", "United States", "Nicolás Maduro"]
+    assert default.attrs["targets"] == SEED_TARGETS  # the targets used are recorded
+    one = target_sentiment(scored, seed_corpus.stories, targets={"Russia": "Russia"})
+    assert one.attrs["targets"] == {"Russia": ["Russia"]}
+    # the sentences table without offsets (as sentence_sentiment returns it) gives the same
+    assert "start" not in scored.columns
+
+
+def test_a_target_has_its_own_aliases_only():
+    corpus = stories_from_texts(
+        [
+            "President George Washington met Sen. Jane Roe in Washington. Washington cheered.",
+            "Roe and Washington spoke in Washington. Roe left Washington for Paris.",
+            "Sen. Jane Roe arrived. Later, Roe and George Washington went to Washington.",
+        ]
+    )
+    targets = corpus_targets(corpus, min_mentions=1)
+    # "Washington" is a city (a gazetteer place): never an alias of the person
+    assert targets["George Washington"] == ["George Washington"]
+    assert targets["Jane Roe"] == ["Jane Roe", "Roe"]
+    assert targets["Washington"] == ["Washington"]
+
+
+def test_a_shared_surname_is_no_alias_and_no_target():
+    texts = ["Sen. Hillary Clinton spoke in Paris."] * 2 + [
+        "Bill Clinton spoke in Paris.",
+        "Later, Clinton and Clinton spoke in Paris with Clinton.",
+    ]
+    targets = corpus_targets(stories_from_texts(texts), min_mentions=1)
+    assert targets["Hillary Clinton"] == ["Hillary Clinton"]
+    assert "Clinton" not in targets  # 3 bare mentions, ambiguous between two people
+    assert list(targets) == ["Paris", "Hillary Clinton", "Bill Clinton"]
+
+
+def test_an_alias_that_is_another_actor_is_dropped():
+    # "U.S" is matched by "U.S."; DOJ is an acronym the Department of Justice defines
+    text = "The Department of Justice (DOJ) and the U.S met. The DOJ left the U.S. and the U.S"
+    targets = corpus_targets(stories_from_texts([text]), min_mentions=1)
+    assert targets == {
+        "United States": ["United States", "U.S."],
+        "Department of Justice": ["Department of Justice", "DOJ"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"top": 0}, "top"),
+        ({"min_mentions": 0}, "min_mentions"),
+        ({"source": "corpus.csv"}, "Corpus"),
+        ({"source": pd.DataFrame({"actor": ["x"]})}, "actor table"),
+    ],
+)
+def test_corpus_targets_bad_arguments_are_named(seed_corpus, kwargs, fragment):
+    source = kwargs.pop("source", seed_corpus)
+    with pytest.raises(ParameterError, match=fragment):
+        corpus_targets(source, **kwargs)
+
+
+def test_default_targets_of_a_corpus_without_actors_give_an_empty_table():
+    corpus = stories_from_texts(["nothing here is named at all."])
+    scored = sentence_sentiment(corpus.sentences)
+    assert corpus_targets(corpus) == {}
+    assert target_sentiment(scored, corpus.stories).empty
+    with pytest.raises(ParameterError, match="non-empty dict"):  # given targets must be some
+        target_sentiment(scored, corpus.stories, targets={})

@@ -29,9 +29,14 @@ The plain-language reading of these tables is :func:`analysis.narrate.language.d
 
 from analysis.language.actor_extraction import (
     ACTOR_COLUMNS,
+    AMBIGUOUS_COLUMNS,
+    DOMINANT_SHARE,
     MENTION_COLUMNS,
+    OWNER_SUPPORT,
     actor_mentions,
     actors,
+    ambiguous_surnames,
+    surname_owner,
 )
 from analysis.language.data import LANGUAGE_DATA_DIR, language_data, stop_words
 from analysis.language.distinctive import (
@@ -76,7 +81,9 @@ from analysis.language.topics import (
 
 __all__ = [
     "ACTOR_COLUMNS",
+    "AMBIGUOUS_COLUMNS",
     "DISTINCTIVE_COLUMNS",
+    "DOMINANT_SHARE",
     "LANGUAGE_DATA_DIR",
     "MAX_AUTO_TOPICS",
     "MAX_DENSE_SIMILARITY",
@@ -88,6 +95,7 @@ __all__ = [
     "MIN_TYPICAL_WORDS",
     "NEAR_DUPLICATE_THRESHOLD",
     "NEIGHBOUR_COLUMNS",
+    "OWNER_SUPPORT",
     "QUOTE_COLUMNS",
     "RELATED_THRESHOLD",
     "SIMILARITY_BLOCK_CELLS",
@@ -98,6 +106,7 @@ __all__ = [
     "Unit",
     "actor_mentions",
     "actors",
+    "ambiguous_surnames",
     "auto_n_topics",
     "check_ngram_range",
     "choose_unit",
@@ -111,6 +120,7 @@ __all__ = [
     "ranked_pairs",
     "similarity_matrix",
     "stop_words",
+    "surname_owner",
     "term_counts",
     "text_terms",
     "tfidf_terms",

@@ -17,12 +17,28 @@ for a quote continued in the next paragraph). Each is classified, in this order:
 3. ``scare`` - an unattributed quote of at most :data:`MAX_SCARE_WORDS` words
    (``"shadow fleet"``); ``unattributed`` - a longer one.
 
-Speakers that are an actor mention (:mod:`analysis.language.actor_extraction`) are given the
-actor's merged name (``speaker_kind`` ``named``); otherwise the noun phrase (``descriptive``:
-"Some analysts") or pronoun. Attribution by reporting verbs follows the approach of Krestel,
-Bergler & Witte (2008), *Minding the Source: Automatic Tagging of Reported Speech in Newspaper
-Articles*, LREC 2008 (the source of ``speech_verbs.csv``), with the patterns above instead of a
-parser.
+Speakers (``speaker_kind``):
+
+- ``named`` - the speaker is an actor mention (:mod:`analysis.language.actor_extraction`) and
+  is given the actor's name merged across the corpus (``Trump`` -> Donald Trump where that
+  surname is his). A party/state tag between the name and the verb is skipped (``Sen. John
+  Cornyn, R-Texas, said`` -> John Cornyn; tags after ``party_codes.txt`` and
+  ``state_abbreviations.txt``), and so is a place after ``of`` (``McCain of Arizona said`` ->
+  McCain). A mention that only describes (person titles, ``person_descriptors.txt``: ``the
+  President``, ``Officials``) is not a name.
+- ``resolved`` - a ``he``/``she`` speaker attached to a person: only when the sentences of the
+  same paragraph before the quote name exactly one person (mentions inside quotation marks
+  aside), the safe case of the "most recent antecedent" heuristic for pronoun resolution
+  (Hobbs 1978, *Resolving pronoun references*, Lingua 44: 311-338, discusses why recency
+  alone errs); ``speaker`` is that person.
+- ``unnamed`` - any other pronoun speaker (``pronouns.txt``); ``speaker`` is the pronoun.
+- ``descriptive`` - a noun phrase ("Some analysts", "the report").
+
+Only ``named`` and ``resolved`` speakers are counted by :func:`top_speakers`.
+
+Attribution by reporting verbs follows the approach of Krestel, Bergler & Witte (2008),
+*Minding the Source: Automatic Tagging of Reported Speech in Newspaper Articles*, LREC 2008 (the
+source of ``speech_verbs.csv``), with the patterns above instead of a parser.
 """
 
 from __future__ import annotations
@@ -36,8 +52,12 @@ import numpy as np
 import pandas as pd
 
 from analysis._checks import positive_int, require_columns
-from analysis.language.actor_extraction import story_mentions
-from analysis.language.data import language_data
+from analysis.language.actor_extraction import (
+    is_description,
+    is_party_tag,
+    merged_story_mentions,
+)
+from analysis.language.data import LANGUAGE_DATA_DIR, language_data
 from analysis.language.tables import check_group, check_table, group_values, sentences_by_story
 
 __all__ = [
@@ -134,9 +154,25 @@ _CLAUSE_WORDS = frozenset(
         "before",
     }
 )
-_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that"})
+#: The speaker kinds that name someone (:func:`top_speakers` counts these).
+_NAMED_KINDS = ("named", "resolved")
+_PHRASE_END = re.compile(r"[,.;:!?\"()]")
+#: Initials ("J.", "U.S.", "H.W."): their periods end no phrase.
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+#: Pronouns that refer to one person: the only ones attached to a named person.
+_PERSONAL_PRONOUNS = frozenset({"he", "she"})
+#: A party/state tag after a name, before the verb: ", R-Texas," or " (D-N.Y.)".
+_TAG_TAIL = re.compile(r"\s*[,(]\s*([A-Z]-[^,()]{1,24}?)\s*[,)]?\s*$")
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "a", "an", "in", "on", "to", "de", "at"})
 _WORD = re.compile(r"[^\W_]+(?:[.'\-&][^\W_]+)*\.?")
+
+
+@cache
+def _pronouns() -> frozenset[str]:
+    """The pronouns of ``pronouns.txt`` (lower-case)."""
+    words = language_data("not_names", path=LANGUAGE_DATA_DIR / "pronouns.txt")
+    assert isinstance(words, frozenset)
+    return words
 
 
 @cache
@@ -185,6 +221,9 @@ def _mask(text: str, spans: list[tuple[int, int]], keep: tuple[int, int]) -> str
 
 def _speaker_phrase(pre: str, pre_offset: int, mentions: list[dict]) -> tuple[str, str]:
     """The speaker at the end of ``pre`` (text before a speech verb): (speaker, kind)."""
+    tag = _TAG_TAIL.search(pre)
+    if tag and is_party_tag(tag.group(1)):  # "Sen. John Cornyn, R-Texas, said"
+        pre = pre[: tag.start()]
     pre = re.sub(r"\s*\([^()]*\)\s*$", "", pre)  # "the Department of Justice (DOJ) said"
     words = list(_WORD.finditer(pre))
     while words and (
@@ -195,8 +234,8 @@ def _speaker_phrase(pre: str, pre_offset: int, mentions: list[dict]) -> tuple[st
         return "", ""
     end = pre_offset + words[-1].end()
     for m in mentions:
-        if m["end"] == end or m["end"] == end - 1:
-            return m["actor"], "named"
+        if (m["end"] == end or m["end"] == end - 1) and not is_description(m["actor"]):
+            return _named(m, pre, pre_offset, mentions), "named"
     tail = pre[: words[-1].end()]
     cut = max(tail.rfind(c) for c in ',;:()\u2014"')
     phrase_words = [w for w in words if w.start() > cut]
@@ -205,22 +244,54 @@ def _speaker_phrase(pre: str, pre_offset: int, mentions: list[dict]) -> tuple[st
             phrase_words = phrase_words[i + 1 :]
             break
     phrase_words = phrase_words[-5:]
+    while phrase_words and is_party_tag(phrase_words[0].group()):  # "D-N.H. She said"
+        phrase_words = phrase_words[1:]
     if not phrase_words:
         return "", ""
     phrase = " ".join(w.group() for w in phrase_words)
-    if len(phrase_words) == 1 and phrase.lower() in _PRONOUNS:
-        return phrase.lower(), "pronoun"
+    if len(phrase_words) == 1 and phrase.lower() in _pronouns():
+        return phrase.lower(), "unnamed"
     return phrase, "descriptive"
+
+
+def _named(m: dict, pre: str, pre_offset: int, mentions: list[dict]) -> str:
+    """The speaker a mention ending before the verb names: the person before ``of`` when the
+    mention is that person's place (``McCain of Arizona said``), else the mention's actor."""
+    if m["type"] == "place":
+        for p in mentions:
+            between = pre[p["end"] - pre_offset : m["start"] - pre_offset]
+            if p["type"] == "person" and p["end"] >= pre_offset and between == " of ":
+                return p["actor"]
+    return m["actor"]
+
+
+def _phrase_end(text: str) -> int:
+    """Where the phrase at the start of ``text`` ends: at punctuation, or at a period that does
+    not end an abbreviation or initial ("Sen.", "J.", "U.S.")."""
+    for m in _PHRASE_END.finditer(text):
+        word = text[: m.start() + 1].rsplit(None, 1)[-1]
+        if m.group() != "." or not (_INITIALS.fullmatch(word) or word in _abbreviations()):
+            return m.start()
+    return len(text)
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    """One-word titles ending in a period (``designators.csv``: "Sen.", "Gov.") and suffixes."""
+    table = language_data("designators")
+    assert isinstance(table, pd.DataFrame)
+    titles = {p for p in table.phrase if p.endswith(".") and " " not in p}
+    return frozenset(titles | {"Jr.", "Sr.", "St."})
 
 
 def _speaker_after(after: str, after_offset: int, mentions: list[dict]) -> tuple[str, str]:
     """A speaker phrase at the start of ``after`` (text after a verb): (speaker, kind)."""
     stripped = after.lstrip()
     offset = after_offset + len(after) - len(stripped)
-    head = re.split(r"[,.;:!?\"()]", stripped, maxsplit=1)[0]
+    head = stripped[: _phrase_end(stripped)]
     lead = _WORD.findall(head)
     for m in mentions:
-        if offset <= m["start"] < offset + len(head):
+        if offset <= m["start"] < offset + len(head) and not is_description(m["actor"]):
             before = _WORD.findall(stripped[: m["start"] - offset])
             if all(w[:1].isupper() or w.lower() == "the" for w in before) and len(before) <= 4:
                 return m["actor"], "named"
@@ -238,8 +309,10 @@ def _speaker_after(after: str, after_offset: int, mentions: list[dict]) -> tuple
     if not words:
         return "", ""
     phrase = " ".join(w.group() for w in words).rstrip(".")
-    if len(words) == 1 and phrase.lower() in _PRONOUNS:
-        return phrase.lower(), "pronoun"
+    if len(words) == 1 and phrase.lower() in _pronouns():
+        return phrase.lower(), "unnamed"
+    if is_party_tag(phrase):
+        return "", ""
     return phrase, "descriptive"
 
 
@@ -396,9 +469,29 @@ def _classify_quote(
     return {**result, "kind": "scare" if n_words <= MAX_SCARE_WORDS else "unattributed"}
 
 
-def _story_quotes(story_id: str, sents: list) -> list[dict]:
-    """The quote rows of one story (its sentence records by ``sentence_index``)."""
-    mentions = story_mentions(story_id, sents)
+def _attach_pronoun(row: dict, before: str, para_mentions: list[dict], spans: list) -> None:
+    """Give an unnamed ``he``/``she`` speaker the one person named before the quote's sentence in
+    its paragraph (in place). ``before`` is that text, quotes blanked out; ``para_mentions`` are
+    the paragraph's mentions with ``start``/``end`` relative to it. Any other person there - a
+    second name, a bare one-word name of unknown type, or a person described in lower case
+    ("the congressman") - makes the pronoun unsafe to attach."""
+    if row["speaker_kind"] != "unnamed" or row["speaker"] not in _PERSONAL_PRONOUNS:
+        return
+    people = {
+        m["actor"]
+        for m in para_mentions
+        if m["end"] <= len(before)
+        and not any(a <= m["start"] < b for a, b in spans)
+        and (m["type"] == "person" or (m["type"] == "other" and " " not in m["actor"]))
+    }
+    described = any(w.islower() and is_description(w) for w in _WORD.findall(before))
+    if len(people) == 1 and not described:
+        row["speaker"], row["speaker_kind"] = people.pop(), "resolved"
+
+
+def _story_quotes(story_id: str, sents: list, mentions: list[dict]) -> list[dict]:
+    """The quote rows of one story (its sentence records by ``sentence_index``, its merged actor
+    mentions)."""
     rows = []
     for p_offset, para, psents in _paragraphs(sents):
         spans = _quote_spans(para)
@@ -408,12 +501,20 @@ def _story_quotes(story_id: str, sents: list) -> list[dict]:
             (int(r.start) - p_offset, int(r.start) - p_offset + len(r.text), r.sentence_id)
             for r in psents
         ]
+        p_end = p_offset + len(para)
+        para_mentions = [
+            {**m, "start": m["start"] - p_offset, "end": m["end"] - p_offset}
+            for m in mentions
+            if p_offset <= m["start"] < p_end
+        ]
+        unquoted = _mask(para, spans, (-1, -1))
         for span in spans:
             first = next(b for b in reversed(bounds) if b[0] <= span[0])
             last = next(b for b in reversed(bounds) if b[0] <= max(span[1] - 1, span[0]))
             row = _classify_quote(para, p_offset, span, first[:2], last[:2], spans, mentions)
             if not row["quote"]:
                 continue
+            _attach_pronoun(row, unquoted[: first[0]], para_mentions, spans)
             rows.append(
                 {
                     "story_id": str(story_id),
@@ -439,9 +540,10 @@ def quotes(sentences: pd.DataFrame) -> pd.DataFrame:
     Returns:
         ``story_id``, ``sentence_id`` (where the quote opens), ``quote`` (without the quotation
         marks and a trailing comma), ``kind`` (``speech``/``name``/``scare``/``unattributed``),
-        ``speaker``, ``speaker_kind`` (``named``/``descriptive``/``pronoun``, empty when
-        none), ``verb``, ``pattern`` (the rule that decided), ``start``/``end`` (offsets of the
-        quote's marks in the story text), ``n_words``; story order, then ``start``.
+        ``speaker``, ``speaker_kind`` (``named``/``resolved``/``descriptive``/``unnamed``, see
+        the module docstring; empty when none), ``verb``, ``pattern`` (the rule that decided),
+        ``start``/``end`` (offsets of the quote's marks in the story text), ``n_words``; story
+        order, then ``start``.
 
     Raises:
         ParameterError: missing columns.
@@ -452,25 +554,28 @@ def quotes(sentences: pd.DataFrame) -> pd.DataFrame:
     [['Russian Foreign Ministry', 'condemned']]
     """
     check_table(sentences, _SENTENCE_COLUMNS, "sentences")
+    stories = sentences_by_story(sentences, _SENTENCE_COLUMNS)
     rows = []
-    for story_id, sents in sentences_by_story(sentences, _SENTENCE_COLUMNS):
+    for (story_id, sents), mentions in zip(stories, merged_story_mentions(stories), strict=True):
         if any('"' in row.text for row in sents):
-            rows.extend(_story_quotes(story_id, sents))
+            rows.extend(_story_quotes(story_id, sents, mentions))
     out = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     return out.astype({"start": np.int64, "end": np.int64, "n_words": np.int64})
 
 
 def top_speakers(quote_table: pd.DataFrame, *, top: int) -> list[tuple[str, int]]:
-    """The ``top`` most quoted speakers of attributed speech, ``(speaker, quotes)``, most quoted
-    first, ties by name; pronoun speakers are left out.
+    """The ``top`` most quoted named speakers of attributed speech, ``(speaker, quotes)``, most
+    quoted first, ties by name: speakers of kind ``named`` or ``resolved`` (a table without
+    ``speaker_kind`` counts every speaker).
 
-    >>> table = pd.DataFrame({"kind": ["speech"] * 3 + ["scare"], "speaker": list("bab") + [""],
-    ...                       "speaker_kind": ["named", "named", "pronoun", ""]})
+    >>> table = pd.DataFrame({"kind": ["speech"] * 4 + ["scare"], "speaker": list("bbac") + [""],
+    ...                       "speaker_kind": ["named", "resolved", "unnamed", "descriptive", ""]})
     >>> top_speakers(table, top=3)
-    [('a', 1), ('b', 1)]
+    [('b', 2)]
     """
-    kind = quote_table["speaker_kind"] if "speaker_kind" in quote_table.columns else "named"
-    speech = (quote_table["kind"] == "speech") & (kind != "pronoun")
+    speech = quote_table["kind"] == "speech"
+    if "speaker_kind" in quote_table.columns:
+        speech &= quote_table["speaker_kind"].isin(_NAMED_KINDS)
     speakers = quote_table.loc[speech, "speaker"].value_counts()
     ranked = sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     return [(speaker, int(n)) for speaker, n in ranked]
@@ -490,7 +595,7 @@ def quote_summary(
     Returns:
         ``group``, ``quotes``, ``speech``, ``attributed_share`` (speech / all quotes, 0 when
         none), ``name``, ``scare``, ``unattributed``, ``top_speakers`` (``"speaker (n)"``,
-        ``"; "``-joined, most quoted first, ties by name; pronoun speakers are left out);
+        ``"; "``-joined, most quoted first, ties by name; named and resolved speakers only);
         every group, in order of first appearance.
 
     Raises:

@@ -48,20 +48,31 @@ from analysis.sentiment.scoring import (
     score_texts,
     sentence_sentiment,
 )
-from analysis.sentiment.targets import target_mentions, target_sentiment
+from analysis.sentiment.targets import (
+    MIN_TARGET_MENTIONS,
+    TARGET_TOP,
+    TARGET_TYPES,
+    corpus_targets,
+    target_mentions,
+    target_sentiment,
+)
 
 __all__ = [
     "CACHE_SIZE",
     "DEFAULT_SCORE",
     "METHOD_VERSION",
+    "MIN_TARGET_MENTIONS",
     "NEUTRAL_BAND",
     "POLARITY_SCORES",
     "SCORED_COLUMNS",
     "SCORE_COLUMNS",
+    "TARGET_TOP",
+    "TARGET_TYPES",
     "ScoreName",
     "cache_info",
     "classify",
     "clear_cache",
+    "corpus_targets",
     "resolve_score",
     "score_texts",
     "sentence_sentiment",

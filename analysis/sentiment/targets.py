@@ -11,18 +11,30 @@ Rule: a sentence belongs to a target when one of the target's aliases matches it
 aggregate of those sentences, every sentence weighing the same, as in
 :func:`analysis.sentiment.aggregate.story_sentiment`. A sentence that mentions two targets counts
 for both: lexicon scores cannot tell which one the words are about.
+
+Targets are given (label -> aliases) or, by default, read from the corpus
+(:func:`corpus_targets`): the most mentioned people, organisations and places of the rule-based
+actor extraction (:mod:`analysis.language.actor_extraction`), each with its own names only.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from analysis._checks import require_columns
+from analysis._checks import positive_int, require_columns
 from analysis.errors import ParameterError
+from analysis.language.actor_extraction import (
+    NAME_SUFFIXES,
+    actor_mentions,
+    gazetteer_type,
+    surname_owner,
+)
+from analysis.language.tables import corpus_tables
 from analysis.sentiment.aggregate import (
     NEUTRAL_BAND,
     TARGET_COLUMNS,
@@ -36,10 +48,191 @@ from analysis.sentiment.aggregate import (
 )
 from analysis.sentiment.scoring import INPUT_COLUMNS, SENTENCES_HINT, ScoreName
 
-__all__ = ["target_mentions", "target_sentiment"]
+if TYPE_CHECKING:
+    from analysis.corpus import Corpus
+
+__all__ = [
+    "MIN_TARGET_MENTIONS",
+    "TARGET_TOP",
+    "TARGET_TYPES",
+    "corpus_targets",
+    "target_mentions",
+    "target_sentiment",
+]
 
 #: Aliases of one target: literal strings or compiled patterns.
 Aliases = Sequence[str | re.Pattern[str]]
+
+#: Actor types that can be a target (``other`` - events, adjectives, unknown names - cannot).
+TARGET_TYPES = ("person", "org", "place")
+#: How many targets :func:`corpus_targets` picks by default (a chart stays readable).
+TARGET_TOP = 8
+#: An actor mentioned fewer times is not a default target: the tone of fewer sentences is one
+#: or two sentences' tone, not a pattern.
+MIN_TARGET_MENTIONS = 5
+#: Columns of the actor table :func:`corpus_targets` reads (:func:`analysis.language.actors`).
+_ACTOR_TABLE_COLUMNS = ["actor", "type", "mentions", "aliases"]
+#: Columns that make a table a mention table (:func:`analysis.language.actor_mentions`).
+_MENTION_TABLE_COLUMNS = ["story_id", "surface", "actor", "type"]
+
+
+def _name_word_count(name: str) -> int:
+    words = name.split()
+    return len(words) - (len(words) > 1 and words[-1] in NAME_SUFFIXES)
+
+
+def _totals_from_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
+    """One row per actor of a mention table: ``actor``, ``type`` (of its longest mention, as
+    :func:`analysis.language.actors`), ``mentions``, ``n_stories``, ``aliases`` (a set)."""
+    ordered = mentions.assign(_len=mentions["surface"].str.len(), _pos=np.arange(len(mentions)))
+    ordered = ordered.sort_values(["actor", "_len", "_pos"], ascending=[True, False, True])
+    grouped = mentions.groupby("actor", sort=True)
+    return (
+        pd.DataFrame(
+            {
+                "type": ordered.drop_duplicates("actor").set_index("actor")["type"],
+                "mentions": grouped.size(),
+                "n_stories": grouped["story_id"].nunique(),
+                "aliases": grouped["surface"].agg(set),
+            }
+        )
+        .rename_axis("actor")
+        .reset_index()
+    )
+
+
+def _totals_from_actor_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an actor table (any ``group``) summed per actor; the type is the one of the
+    row with the most mentions."""
+    table = table.assign(
+        n_stories=table["n_stories"] if "n_stories" in table.columns else 1,
+        _aliases=table["aliases"].fillna("").map(lambda a: {x for x in a.split("; ") if x}),
+    )
+    ordered = table.sort_values(["actor", "mentions"], ascending=[True, False], kind="stable")
+    grouped = table.groupby("actor", sort=True)
+    return (
+        pd.DataFrame(
+            {
+                "type": ordered.drop_duplicates("actor").set_index("actor")["type"],
+                "mentions": grouped["mentions"].sum(),
+                "n_stories": grouped["n_stories"].sum(),
+                "aliases": grouped["_aliases"].agg(lambda sets: set().union(*sets)),
+            }
+        )
+        .rename_axis("actor")
+        .reset_index()
+    )
+
+
+def _actor_totals(source: object) -> pd.DataFrame:
+    if isinstance(source, pd.DataFrame):
+        if set(_MENTION_TABLE_COLUMNS) <= set(source.columns):
+            return _totals_from_mentions(source)
+        require_columns(
+            source,
+            _ACTOR_TABLE_COLUMNS,
+            "actor table",
+            hint="Pass a Corpus, analysis.language.actors(corpus) or actor_mentions(sentences).",
+        )
+        return _totals_from_actor_table(source)
+    _, sentences = corpus_tables(source)
+    return _totals_from_mentions(actor_mentions(sentences))
+
+
+def _own_aliases(
+    actor: str, kind: str, aliases: set[str], others: set[str], full_names: Mapping[str, int]
+) -> list[str]:
+    """A target's aliases: its name, then the surface forms merged into it that name nothing
+    else (see :func:`corpus_targets`), sorted. ``others`` are the other actors' names,
+    ``full_names`` the people's full names -> stories mentioning them."""
+    kept = []
+    for alias in sorted(aliases - {actor}):
+        surname = kind == "person" and _name_word_count(alias) == 1
+        owned = surname and surname_owner(alias, full_names) == actor
+        if surname and not owned:
+            continue  # a bare surname that is not this person's alone
+        if kind == "person" and gazetteer_type(alias) is not None:
+            continue  # "Washington" is a city, never a person
+        if alias in others and not owned:
+            continue
+        if f"{alias}." in aliases or f"{alias}." == actor:
+            continue  # "U.S" is matched by "U.S." (see target_mentions)
+        kept.append(alias)
+    return [actor, *kept]
+
+
+def corpus_targets(
+    source: Corpus | pd.DataFrame,
+    *,
+    top: int = TARGET_TOP,
+    min_mentions: int = MIN_TARGET_MENTIONS,
+) -> dict[str, list[str]]:
+    """Default sentiment targets: the corpus' most mentioned actors, each with its own aliases.
+
+    Actors are those of :func:`analysis.language.actor_mentions`, merged across the corpus
+    (``Trump`` -> Donald Trump where the surname is his). Rule:
+
+    - candidates are people, organisations and places (:data:`TARGET_TYPES`) mentioned at least
+      ``min_mentions`` times, except bare surnames of people (``Trump``, ``Clinton``: what is
+      left of them unmerged belongs to a person or is ambiguous); the ``top`` most mentioned
+      are taken, ties by name;
+    - the label is the actor's canonical name; its aliases are that name and the forms merged
+      into it: gazetteer aliases (``U.S.``), acronyms it defines (``DOJ``), other spellings of a
+      person's full name (``Donald J. Trump``) and the person's surname when the surname is
+      theirs across the corpus (:func:`analysis.language.actor_extraction.surname_owner`; as a
+      literal alias it also matches "Mr. Trump" and "President Trump");
+    - an alias that names something else is dropped: one that is itself the canonical name of
+      another actor, a place or organisation of the gazetteers given to a person
+      ("Washington" is never a person's alias), a surname shared by several people; so is one
+      that another alias already matches (``U.S`` by ``U.S.``).
+
+    A surname alias also matches other full names with that surname ("Ivanka Trump"): list the
+    targets yourself where that matters.
+
+    Args:
+        source: a :class:`~analysis.corpus.Corpus`, the table of
+            :func:`analysis.language.actors` (any ``group``: rows are summed per actor) or of
+            :func:`analysis.language.actor_mentions`; not mutated.
+        top: how many targets at most.
+        min_mentions: fewest mentions of a target.
+
+    Returns:
+        ``{label: [aliases]}``, most mentioned first; deterministic. Empty when no actor
+        qualifies.
+
+    Raises:
+        ParameterError: not a corpus or an actor table; bad ``top`` or ``min_mentions``.
+
+    >>> from analysis import load_corpus
+    >>> corpus_targets(load_corpus(), top=3)
+    {'Russia': ['Russia'], 'United States': ['United States', 'U.S.'], \
+'Nicolás Maduro': ['Nicolás Maduro', 'Maduro']}
+    """
+    top = positive_int(top, "top")
+    min_mentions = positive_int(min_mentions, "min_mentions")
+    totals = _actor_totals(source)
+    if totals.empty:
+        return {}
+    is_person = totals["type"] == "person"
+    words = totals["actor"].map(_name_word_count)
+    full = totals[is_person & (words >= 2)]
+    full_names = dict(zip(full["actor"], full["n_stories"].astype(int), strict=True))
+    surnames = {a.split()[-1] for a in full["actor"] if a.split()[-1] not in NAME_SUFFIXES}
+    surnames |= {" ".join(a.split()[-2:]) for a in full["actor"] if a.split()[-1] in NAME_SUFFIXES}
+    bare_surname = (
+        (words == 1) & totals["type"].isin(["person", "other"]) & totals["actor"].isin(surnames)
+    )
+    eligible = totals[
+        totals["type"].isin(TARGET_TYPES) & ~bare_surname & (totals["mentions"] >= min_mentions)
+    ]
+    chosen = eligible.sort_values(["mentions", "actor"], ascending=[False, True]).head(top)
+    names = set(totals["actor"])
+    return {
+        actor: _own_aliases(actor, kind, aliases, names - {actor}, full_names)
+        for actor, kind, aliases in zip(
+            chosen["actor"], chosen["type"], chosen["aliases"], strict=True
+        )
+    }
 
 
 def _alias_pattern(alias: str | re.Pattern[str], *, ignore_case: bool) -> str:
@@ -177,11 +370,30 @@ def target_mentions(
     return frame
 
 
+def _extraction_sentences(scored: pd.DataFrame) -> pd.DataFrame:
+    """The sentence columns the actor extraction reads, from a scored table: a missing
+    ``sentence_index`` is the order within the story; a missing ``start`` is the offset of the
+    sentence in its story's sentences joined by one space (offsets only order mentions)."""
+    require_columns(scored, INPUT_COLUMNS, "sentences", hint=SENTENCES_HINT)
+    out = scored[list(INPUT_COLUMNS)].copy()
+    out["text"] = out["text"].where(out["text"].map(lambda t: isinstance(t, str)), "")
+    by_story = out.groupby("story_id", sort=False)
+    out["sentence_index"] = (
+        scored["sentence_index"] if "sentence_index" in scored.columns else by_story.cumcount()
+    )
+    if "start" in scored.columns:
+        out["start"] = scored["start"]
+    else:
+        length = out["text"].str.len() + 1
+        out["start"] = length.groupby(out["story_id"], sort=False).cumsum() - length
+    return out
+
+
 def target_sentiment(
     scored: pd.DataFrame,
     stories: pd.DataFrame,
     *,
-    targets: Mapping[str, Aliases],
+    targets: Mapping[str, Aliases] | None = None,
     group: str = "story_id",
     score: ScoreName = "default",
     neutral_band: float = NEUTRAL_BAND,
@@ -196,7 +408,9 @@ def target_sentiment(
         scored: output of :func:`~analysis.sentiment.scoring.sentence_sentiment`.
         stories: the corpus' stories table.
         targets: label -> aliases (strings matched literally on word boundaries, or
-            ``re.Pattern``), e.g. ``{"United States": ["United States", "U.S.", "Trump"]}``.
+            ``re.Pattern``), e.g. ``{"Russia": ["Russia", "Moscow", "Kremlin"]}``; ``None``
+            (default): :func:`corpus_targets` of the sentences of ``scored``, with its defaults
+            (the table is then empty when no actor qualifies).
         group: stories column to compare by.
         score: the score averaged (``"default"`` is
             :data:`~analysis.sentiment.scoring.DEFAULT_SCORE`).
@@ -209,7 +423,8 @@ def target_sentiment(
         ``n_stories``, ``n_truncated``, ``is_truncated``, ``n_words`` (of the stories that
         mention it), ``n_sentences`` (sentences mentioning the target),
         ``n_mentions``, ``mean_score``, ``std_score``, ``share_positive``, ``share_negative``,
-        ``mean_vader_compound``, ``mean_textblob_polarity``. Sorted by group (as
+        ``mean_vader_compound``, ``mean_textblob_polarity``; ``attrs["targets"]`` holds the
+        targets used (label -> aliases). Sorted by group (as
         :func:`~analysis.sentiment.aggregate.story_sentiment`) then the order of ``targets``.
 
     Raises:
@@ -218,10 +433,23 @@ def target_sentiment(
     name = resolve_score(score)
     band = check_band(neutral_band)
     frame = with_group(scored, stories, group)
-    mentions = target_mentions(scored, targets, ignore_case=ignore_case)
-    attrs = {"group": group, "score": name, "neutral_band": band}
     keys = [group, "target"]
-    if mentions.empty:
+    if targets is None:
+        targets = corpus_targets(actor_mentions(_extraction_sentences(scored)))
+        # no actor qualifies: an empty table (an explicit empty dict is an error)
+        mentions = target_mentions(scored, targets, ignore_case=ignore_case) if targets else None
+    else:
+        mentions = target_mentions(scored, targets, ignore_case=ignore_case)
+    attrs = {
+        "group": group,
+        "score": name,
+        "neutral_band": band,
+        "targets": {
+            label: [aliases] if isinstance(aliases, str | re.Pattern) else list(aliases)
+            for label, aliases in targets.items()
+        },
+    }
+    if mentions is None or mentions.empty:
         return finish_table(
             pd.DataFrame({c: [] for c in [*keys, *TARGET_COLUMNS]}),
             [],
