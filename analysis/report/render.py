@@ -3,10 +3,16 @@
 Charts are written by :func:`analysis.figures.show` without embedding plotly.js; every report
 loads the one copy in ``assets/plotly.min.js`` (:func:`write_plotly_asset`), so reports stay
 small and work offline. Code cells are hidden unless ``show_code``.
+
+Nothing is fetched from the network: the template's require.js and MathJax scripts (loaded from
+a public CDN, which fails offline and tells a third party who reads the report) are removed, as
+is any other ``<script>``/``<link>`` pointing at an ``http(s)://`` address. A report opened without
+its ``assets`` folder says so at the top of the page instead of showing blank chart areas.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,6 +23,25 @@ from analysis.report.files import atomic_write
 from analysis.report.summary import notebook_title
 
 __all__ = ["render_html", "write_plotly_asset"]
+
+#: ``<script src=…>`` and ``<link href=…>`` elements that load from the network.
+_REMOTE = re.compile(
+    r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>|<link\b[^>]*\bhref=[\"']?(?:https?:)?//[^>]*>",
+    re.IGNORECASE,
+)
+#: Shown at the top of a report whose plotly.js did not load (the assets folder is missing).
+_MISSING_ASSETS = """<script>
+window.addEventListener("DOMContentLoaded", function () {
+  if (typeof window.Plotly === "undefined" && document.querySelector(".plotly-graph-div")) {
+    var note = document.createElement("p");
+    note.className = "assets-missing";
+    note.style.cssText = "background:#fff3cd;border:1px solid #d6b656;padding:8px 12px;";
+    note.textContent = "The charts of this report cannot be drawn: the folder 'assets' "
+      + "(with plotly.min.js) must sit next to this file. Copy it along with the report.";
+    document.body.insertBefore(note, document.body.firstChild);
+  }
+});
+</script>"""
 
 
 def render_html(
@@ -39,7 +64,8 @@ def render_html(
     title = safe.escape_html(notebook_title(nb, "Report"))
     body = body.replace("<title>Notebook</title>", f"<title>{title}</title>", 1)
     src = safe.escape_html(quote(f"{assets}/plotly.min.js"))
-    script = f'<script src="{src}" charset="utf-8"></script>'
+    script = f'<script src="{src}" charset="utf-8"></script>\n{_MISSING_ASSETS}'
+    body = _REMOTE.sub("", body)
     return body.replace("<head>", "<head>\n" + script, 1)
 
 
