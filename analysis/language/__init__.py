@@ -19,8 +19,10 @@ One module per method; each module's docstring states the rule or formula and it
   shares and typical sentences (:class:`TopicModel`).
 - :mod:`~analysis.language.similarity` - cosine similarity of TF-IDF vectors
   (:func:`similarity_matrix`, :func:`nearest_neighbours`, :func:`near_duplicates`).
-- :mod:`~analysis.language.actor_extraction` - rule-based actor mentions and their merging
+- :mod:`~analysis.language.actor_extraction` - rule-based actor mentions
   (:func:`actor_mentions`, :func:`actors`), with the precision measured on the seeds.
+- :mod:`~analysis.language.actor_merging` - surnames merged into full names within a story and
+  across the corpus (:func:`surname_owner`, :func:`ambiguous_surnames`).
 - :mod:`~analysis.language.quotations` - direct quotations, their kind, speaker and verb
   (:func:`quotes`, :func:`quote_summary`).
 
@@ -29,12 +31,14 @@ The plain-language reading of these tables is :func:`analysis.narrate.language.d
 
 from analysis.language.actor_extraction import (
     ACTOR_COLUMNS,
-    AMBIGUOUS_COLUMNS,
-    DOMINANT_SHARE,
     MENTION_COLUMNS,
-    OWNER_SUPPORT,
     actor_mentions,
     actors,
+)
+from analysis.language.actor_merging import (
+    AMBIGUOUS_COLUMNS,
+    DOMINANT_SHARE,
+    OWNER_SUPPORT,
     ambiguous_surnames,
     surname_owner,
 )

@@ -7,6 +7,10 @@ Each file names its source in its header comments (lines starting with ``#``):
   ``interest``, ``system``; such entries are discussed by Nothman, Qin & Yurchak 2018, *Stop Word
   Lists in Free Open-source Software Packages*, NLP-OSS), plus English contractions.
 - ``not_names.txt``: months, weekdays and sentence openers, never an actor on their own.
+- ``pronouns.txt``: pronouns, never a named speaker of a quotation.
+- ``person_descriptors.txt``: words that describe a person (``Republican``, ``Officials``).
+- ``party_codes.txt`` and ``state_abbreviations.txt``: the parts of U.S. party/state tags
+  (``R-Texas``, ``D-N.Y.``).
 - ``places.csv`` and ``organisations.csv``: gazetteers with aliases (ISO 3166-1 short names, the
   CIA World Factbook's demonyms, U.S. Census Bureau states, official names of organisations).
 - ``designators.csv``: person titles and organisation, place and event words.
@@ -16,12 +20,14 @@ Each file names its source in its header comments (lines starting with ``#``):
 :func:`language_data` loads and validates one file (word lists: one word per line, no
 duplicates; tables: the expected header, one value per column, a unique non-empty key, values of
 a closed set where there is one) and raises :class:`~analysis.errors.CodebookError` naming the
-file and line of the first problem.
+file and line of the first problem. :func:`actor_gazetteer` compiles the files the actor rules
+read into lookups (:class:`ActorGazetteer`).
 """
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -30,7 +36,7 @@ import pandas as pd
 from analysis import config
 from analysis.errors import CodebookError, ParameterError
 
-__all__ = ["LANGUAGE_DATA_DIR", "language_data", "stop_words"]
+__all__ = ["LANGUAGE_DATA_DIR", "ActorGazetteer", "actor_gazetteer", "language_data", "stop_words"]
 
 LANGUAGE_DATA_DIR = config.DATA_DIR / "language"
 
@@ -38,11 +44,17 @@ LANGUAGE_DATA_DIR = config.DATA_DIR / "language"
 _DATA_FILES = {
     "stop_words": ("stop_words.txt", None),
     "not_names": ("not_names.txt", None),
+    "pronouns": ("pronouns.txt", None),
+    "person_descriptors": ("person_descriptors.txt", None),
+    "party_codes": ("party_codes.txt", None),
+    "state_abbreviations": ("state_abbreviations.txt", None),
     "places": ("places.csv", ("name", "kind", "aliases", "demonyms")),
     "organisations": ("organisations.csv", ("name", "aliases")),
     "designators": ("designators.csv", ("phrase", "role")),
     "speech_verbs": ("speech_verbs.csv", ("verb", "kind")),
 }
+#: Abbreviations whose final period does not end a sentence, besides those of the designators.
+_EXTRA_ABBREVIATIONS = frozenset({"St.", "Jr.", "Sr.", "Mt.", "Ft.", "No.", "Sen.", "Rep."})
 #: (data name, column) -> the values allowed in that column.
 _ALLOWED = {
     ("places", "kind"): {"country", "territory", "region", "state", "city"},
@@ -134,7 +146,8 @@ def language_data(name: str, *, path: str | Path | None = None) -> pd.DataFrame 
     """Load and validate one method data file of ``analysis/data/language``.
 
     Args:
-        name: ``"stop_words"`` or ``"not_names"`` (word lists, returned as a frozenset), or
+        name: ``"stop_words"``, ``"not_names"``, ``"pronouns"``, ``"person_descriptors"``,
+            ``"party_codes"`` or ``"state_abbreviations"`` (word lists, a frozenset), or
             ``"places"``, ``"organisations"``, ``"designators"``, ``"speech_verbs"`` (CSV tables
             returned as DataFrames). Lines starting with ``#`` are comments (the source).
         path: read this file instead of the packaged one (same format).
@@ -163,3 +176,65 @@ def stop_words() -> frozenset[str]:
     words = language_data("stop_words")
     assert isinstance(words, frozenset)
     return words
+
+
+@dataclass(frozen=True)
+class ActorGazetteer:
+    """The method data of the actor rules (:mod:`~analysis.language.actor_extraction`)."""
+
+    aliases: dict[str, tuple[str, str]]  # surface -> (canonical, type)
+    demonyms: frozenset[str]
+    places: frozenset[str]  # every place surface, for the hyphen rule
+    designators: dict[tuple[str, ...], str]  # phrase tokens -> role
+    max_designator: int
+    not_names: frozenset[str]
+    abbreviations: frozenset[str]
+    stop: frozenset[str]
+    descriptors: frozenset[str]  # words describing a person, not a name
+    party_codes: frozenset[str]
+    state_abbreviations: frozenset[str]  # without their final period
+
+
+def _words(name: str) -> frozenset[str]:
+    """A packaged word list (``not_names``, ``person_descriptors`` ...)."""
+    words = language_data(name)
+    assert isinstance(words, frozenset)
+    return words
+
+
+@cache
+def actor_gazetteer() -> ActorGazetteer:
+    """The gazetteers, designators and word lists of the actor rules, compiled once (cached)."""
+    places = language_data("places")
+    orgs = language_data("organisations")
+    designators = language_data("designators")
+    assert isinstance(places, pd.DataFrame) and isinstance(orgs, pd.DataFrame)
+    assert isinstance(designators, pd.DataFrame)
+    aliases: dict[str, tuple[str, str]] = {}
+    demonyms: set[str] = set()
+    place_names: set[str] = set()
+    for row in places.itertuples(index=False):
+        for surface in [row.name, *[a for a in row.aliases.split("|") if a]]:
+            aliases.setdefault(surface, (row.name, "place"))
+            place_names.add(surface)
+        demonyms.update(d for d in row.demonyms.split("|") if d)
+    for row in orgs.itertuples(index=False):
+        for surface in [row.name, *[a for a in row.aliases.split("|") if a]]:
+            aliases[surface] = (row.name, "org")
+    phrases = {
+        tuple(p.split()): r for p, r in zip(designators.phrase, designators.role, strict=True)
+    }
+    abbreviations = {p for p in designators.phrase if p.endswith(".") and " " not in p}
+    return ActorGazetteer(
+        aliases=aliases,
+        demonyms=frozenset(demonyms),
+        places=frozenset(place_names | demonyms),
+        designators=phrases,
+        max_designator=max(len(p) for p in phrases),
+        not_names=_words("not_names"),
+        abbreviations=frozenset(abbreviations | _EXTRA_ABBREVIATIONS),
+        stop=stop_words(),
+        descriptors=_words("person_descriptors"),
+        party_codes=_words("party_codes"),
+        state_abbreviations=frozenset(w.rstrip(".") for w in _words("state_abbreviations")),
+    )

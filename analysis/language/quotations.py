@@ -57,7 +57,7 @@ from analysis.language.actor_extraction import (
     is_party_tag,
     merged_story_mentions,
 )
-from analysis.language.data import LANGUAGE_DATA_DIR, language_data
+from analysis.language.data import language_data
 from analysis.language.tables import check_group, check_table, group_values, sentences_by_story
 
 __all__ = [
@@ -170,7 +170,7 @@ _WORD = re.compile(r"[^\W_]+(?:[.'\-&][^\W_]+)*\.?")
 @cache
 def _pronouns() -> frozenset[str]:
     """The pronouns of ``pronouns.txt`` (lower-case)."""
-    words = language_data("not_names", path=LANGUAGE_DATA_DIR / "pronouns.txt")
+    words = language_data("pronouns")
     assert isinstance(words, frozenset)
     return words
 

@@ -28,12 +28,8 @@ import pandas as pd
 
 from analysis._checks import positive_int, require_columns
 from analysis.errors import ParameterError
-from analysis.language.actor_extraction import (
-    NAME_SUFFIXES,
-    actor_mentions,
-    gazetteer_type,
-    surname_owner,
-)
+from analysis.language.actor_extraction import actor_mentions, gazetteer_type
+from analysis.language.actor_merging import NAME_SUFFIXES, surname_owner
 from analysis.language.tables import corpus_tables
 from analysis.sentiment.aggregate import (
     NEUTRAL_BAND,
