@@ -33,3 +33,20 @@ def test_describe_corpus_escapes_every_corpus_value(tmp_path):
     assert escape_markdown("<img src=x onerror=alert(3)>.txt") in text  # the skipped file
     assert escape_markdown("<script>alert(4)</script>") in text  # the skipped line's reason
     assert str(tmp_path) not in text and str(tmp_path) not in "".join(corpus.skipped["reason"])
+
+
+def test_describe_furniture_counts_and_escapes(tmp_path):
+    from analysis.narrate.corpus import describe_furniture
+
+    rows = [
+        {"outlet": "*Bugle*", "text": "One fact here.\nAdvertisement\nTwo facts here."},
+        {"outlet": "B", "text": "One fact there.\nThree facts there."},
+    ]
+    pd.DataFrame(rows).to_csv(tmp_path / "a.csv", index=False)
+    corpus = load_corpus(tmp_path / "a.csv", cache=False)
+    text = describe_furniture(corpus)
+    assert text.startswith("Page furniture was removed from 1 of 2 stories: 1 lines")
+    assert "advertisement 1" in text and escape_markdown("*Bugle*") in text
+    assert "*Bugle*" not in text.replace(escape_markdown("*Bugle*"), "")
+    assert describe_furniture(load_corpus(tmp_path / "a.csv", cache=False, furniture=False)) == ""
+    assert text in describe_corpus(corpus)

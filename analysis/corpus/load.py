@@ -9,7 +9,8 @@ skipped and listed the same way, or raised with ``strict=True``.
 
 The corpus cache: a loaded corpus is stored in the analysis cache (:mod:`analysis.cache`) under
 the SHA-256 of :data:`LOADER_VERSION`, the segmentation version, the versions of pysbd and
-charset-normalizer, the load options, and every input file's name and bytes. Loading the same
+charset-normalizer, the load options (``furniture`` among them), the furniture rules file, and
+every input file's name and bytes. Loading the same
 bytes with the same options again reads the tables back and repeats the first load's warnings.
 """
 
@@ -28,6 +29,7 @@ import pandas as pd
 from analysis import config
 from analysis.cache import KEY_COLUMN, resolve_cache
 from analysis.corpus.decoding import codec_name
+from analysis.corpus.furniture import FURNITURE_FILE
 from analysis.corpus.readers import (
     TABLE_SUFFIXES,
     TEXT_SUFFIXES,
@@ -36,7 +38,13 @@ from analysis.corpus.readers import (
     file_records,
     table_records,
 )
-from analysis.corpus.schema import SKIPPED_COLUMNS, Corpus, CorpusWarning
+from analysis.corpus.schema import (
+    FURNITURE_COLUMNS,
+    SKIPPED_COLUMNS,
+    Corpus,
+    CorpusWarning,
+    empty_furniture,
+)
 from analysis.corpus.tables import build_corpus, set_optional_text_columns
 from analysis.errors import CorpusError, ParameterError
 from analysis.segment import SEGMENT_VERSION, Method, pysbd_version
@@ -44,10 +52,11 @@ from analysis.segment import SEGMENT_VERSION, Method, pysbd_version
 __all__ = ["LOADER_VERSION", "from_dataframe", "load_corpus", "stories_from_texts"]
 
 #: Bump when loading or normalisation can change a loaded corpus (part of the corpus cache key).
-LOADER_VERSION = "corpus-2"
+LOADER_VERSION = "corpus-3"
 #: Cached parts a corpus needs; ``skipped`` and ``notes`` are stored only when not empty (the
 #: cache names packs by their bytes, and empty tables of different corpora have the same bytes).
 _REQUIRED_PARTS = ("stories", "sentences")
+_OPTIONAL_PARTS = ("skipped", "notes", "furniture")
 
 
 def _iter_folder(path: Path) -> Iterator[Path]:
@@ -77,6 +86,7 @@ def load_corpus(
     cache: Any = True,
     workers: int | None = None,
     progress: bool | None = None,
+    furniture: bool = True,
 ) -> Corpus:
     """Load articles from the seeds, a text file, a folder, a CSV or a JSON Lines file.
 
@@ -100,6 +110,11 @@ def load_corpus(
             (:mod:`analysis.cache`), ``False`` computes everything, or an ``ArticleCache``.
         workers: worker processes for segmentation (``None``: all cores on large corpora).
         progress: show a progress bar (``None``: only on large corpora).
+        furniture: remove page furniture (captions, share bars, copyright and tag footers,
+            bylines, each outlet's repeated template lines) and take a plain-text headline line
+            as the title (see :mod:`analysis.corpus.furniture`); what was removed is listed in
+            ``Corpus.furniture`` and ``raw_text`` keeps the story as read. ``False`` analyses
+            the whole normalised text. Part of the corpus cache key.
 
     Returns:
         A :class:`Corpus` (see its attributes for every column).
@@ -140,13 +155,21 @@ def load_corpus(
         "encoding": encoding,
         "strict": strict,
         "segmenter": segmenter,
+        "furniture": bool(furniture),
     }
     cached = _cached_corpus(files, root, options, cache, source)
     if cached is not None:
         return cached
     records, skipped, notes = _read_files(files, root, options)
     corpus = build_corpus(
-        records, skipped, segmenter, source, cache=cache, workers=workers, progress=progress
+        records,
+        skipped,
+        segmenter,
+        source,
+        cache=cache,
+        workers=workers,
+        progress=progress,
+        furniture=bool(furniture),
     )
     _store_corpus(corpus, files, root, options, cache, notes)
     return corpus
@@ -181,7 +204,12 @@ def _read_files(
     for file in files:
         try:
             read = file_records(
-                file, root, options["encoding"], options["stories_per_file"], options["columns"]
+                file,
+                root,
+                options["encoding"],
+                options["stories_per_file"],
+                options["columns"],
+                headlines=options["furniture"],
             )
         except CorpusError as exc:
             if strict or root.is_file():
@@ -244,6 +272,8 @@ def _corpus_key(files: list[Path], root: Path, options: dict[str, Any]) -> str:
             sort_keys=True,
         ).encode()
     )
+    if options.get("furniture"):
+        digest.update(FURNITURE_FILE.read_bytes())
     for file in files:
         name = file.name if file == root else file.relative_to(root).as_posix()
         digest.update(name.encode() + b"\0")
@@ -271,7 +301,7 @@ def _cached_corpus(
     except OSError:
         return None
     parts = {}
-    for part in ("stories", "sentences", "skipped", "notes"):
+    for part in (*_REQUIRED_PARTS, *_OPTIONAL_PARTS):
         frame, missing = store.load(f"corpus-{part}", LOADER_VERSION, [key])
         if missing and part in _REQUIRED_PARTS:
             return None
@@ -282,6 +312,12 @@ def _cached_corpus(
     if skipped.empty:
         skipped = pd.DataFrame(columns=SKIPPED_COLUMNS)
     skipped = skipped.astype({"source_line": "Int64"})
+    furniture = parts["furniture"]
+    furniture = (
+        empty_furniture()
+        if furniture.empty
+        else furniture[FURNITURE_COLUMNS].astype({"paragraph_index": "int64"})
+    )
     for note in parts["notes"].get("message", []):  # the same warnings as the first load
         warnings.warn(str(note), CorpusWarning, stacklevel=3)
     for skip in skipped.to_dict("records"):
@@ -291,6 +327,7 @@ def _cached_corpus(
         sentences=parts["sentences"],
         skipped=skipped,
         source=source,
+        furniture=furniture,
     )
 
 
@@ -310,6 +347,7 @@ def _store_corpus(
     for part, frame in (  # stories last: once they are stored, every other part is too
         ("notes", pd.DataFrame({"message": pd.Series(notes, dtype=object)})),
         ("skipped", corpus.skipped),
+        ("furniture", corpus.furniture),
         ("sentences", corpus.sentences),
         ("stories", corpus.stories),
     ):
@@ -337,6 +375,7 @@ def from_dataframe(
     cache: Any = True,
     workers: int | None = None,
     progress: bool | None = None,
+    furniture: bool = False,
 ) -> Corpus:
     """Build a corpus from an in-memory table of articles (same columns rules as a CSV).
 
@@ -345,6 +384,10 @@ def from_dataframe(
     checked by the loader's cell rules (see :func:`load_corpus`): a row without usable text, or
     with a title/date/outlet/url/id of the wrong type, is skipped and listed in ``skipped``
     (missing cells, ``None`` or NaN, are empty). Does not mutate ``frame``.
+
+    ``furniture`` is off by default here, unlike :func:`load_corpus`: a table built in memory
+    (coded samples, one Parquet partition of the Dask engine) is taken as the text to analyse,
+    and repeated-line statistics of one partition are not those of the whole corpus.
 
     >>> frame = pd.DataFrame({"text": ["One. Two.", "Three."], "source": ["A", "B"]})
     >>> from_dataframe(frame, cache=False).stories["outlet"].tolist()
@@ -365,14 +408,27 @@ def from_dataframe(
     if not records:
         raise CorpusError("no rows with text.", path=name)
     return build_corpus(
-        records, skipped, segmenter, name, cache=cache, workers=workers, progress=progress
+        records,
+        skipped,
+        segmenter,
+        name,
+        cache=cache,
+        workers=workers,
+        progress=progress,
+        furniture=furniture,
     )
 
 
 def stories_from_texts(
-    texts: Iterable[str], *, segmenter: Method = "hybrid", cache: Any = False
+    texts: Iterable[str],
+    *,
+    segmenter: Method = "hybrid",
+    cache: Any = False,
+    furniture: bool = False,
 ) -> Corpus:
     """Build a corpus from in-memory strings, one story each (handy in tests and notebooks).
+
+    The strings are analysed as given unless ``furniture=True`` (see :func:`load_corpus`).
 
     >>> stories_from_texts(["One sentence. Two sentences."]).stories["n_sentences"].tolist()
     [2]
@@ -380,4 +436,4 @@ def stories_from_texts(
     records = [Record(t, "<memory>", i + 1) for i, t in enumerate(texts)]
     if not records:
         raise ParameterError("stories_from_texts needs at least one text")
-    return build_corpus(records, [], segmenter, "<memory>", cache=cache)
+    return build_corpus(records, [], segmenter, "<memory>", cache=cache, furniture=furniture)

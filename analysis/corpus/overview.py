@@ -1,4 +1,5 @@
-"""Overview tables of a loaded corpus: one row per story, and sentence lengths by group."""
+"""Overview tables of a loaded corpus: one row per story, sentence lengths by group, and the page
+furniture removed by group (:func:`furniture_summary`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ import pandas as pd
 from analysis.corpus.schema import Corpus
 from analysis.errors import ParameterError
 
-__all__ = ["OVERVIEW_COLUMNS", "sentence_length_summary", "story_overview"]
+__all__ = [
+    "FURNITURE_SUMMARY_COLUMNS",
+    "OVERVIEW_COLUMNS",
+    "furniture_summary",
+    "sentence_length_summary",
+    "story_overview",
+]
 
 OVERVIEW_COLUMNS = [
     "story_id",
@@ -20,7 +27,12 @@ OVERVIEW_COLUMNS = [
     "n_paragraphs",
     "is_truncated",
     "duplicate_of",
+    "shares_text_with",
 ]
+#: Columns of :func:`furniture_summary` after the group column.
+FURNITURE_SUMMARY_COLUMNS = ["kind", "stories", "lines", "characters", "examples"]
+#: Longest example line shown by :func:`furniture_summary` (longer ones end in "…").
+_EXAMPLE_CHARS = 80
 
 
 def story_overview(corpus: Corpus, *, max_rows: int | None = 200) -> pd.DataFrame:
@@ -59,3 +71,74 @@ def sentence_length_summary(corpus: Corpus, *, group: str = "story_id") -> pd.Da
         .reset_index()
     )
     return stats.round({"mean_words": 1, "median_words": 1})
+
+
+def furniture_summary(corpus: Corpus, *, group: str = "outlet", examples: int = 3) -> pd.DataFrame:
+    """Page furniture removed per ``group`` and kind (see :mod:`analysis.corpus.furniture`).
+
+    Args:
+        corpus: a loaded corpus; not mutated.
+        group: a story column (``outlet``, ``bias_label``, ``story_id`` …); missing values form
+            ``"(missing)"``.
+        examples: how many of the most frequent removed lines to show per row.
+
+    Returns:
+        ``group``, then :data:`FURNITURE_SUMMARY_COLUMNS`: ``kind``; ``stories`` (stories with
+        furniture of that kind); ``lines`` (paragraphs or caption spans removed);
+        ``characters`` (their length); ``examples`` (the most frequent removed lines, ``" | "``
+        joined, each cut to 80 characters). Sorted by group, then lines (desc), then kind.
+        Empty when nothing was removed (or the corpus was loaded with ``furniture=False``).
+
+    Raises:
+        ParameterError: ``group`` is not a story column, or ``examples`` is negative.
+
+    >>> from analysis.corpus import load_corpus
+    >>> furniture_summary(load_corpus()).columns.tolist()
+    ['outlet', 'kind', 'stories', 'lines', 'characters', 'examples']
+    """
+    if group not in corpus.stories.columns:
+        raise ParameterError(
+            f"group {group!r} is not a story column; choose from {list(corpus.stories.columns)}"
+        )
+    if isinstance(examples, bool) or not isinstance(examples, int) or examples < 0:
+        raise ParameterError(f"examples must be a whole number >= 0, got {examples!r}")
+    removed = corpus.furniture[["story_id", "kind", "text"]].merge(
+        corpus.stories[["story_id", group]].drop_duplicates("story_id")
+        if group != "story_id"
+        else corpus.stories[["story_id"]],
+        on="story_id",
+        how="left",
+    )
+    columns = [group, *FURNITURE_SUMMARY_COLUMNS]
+    if removed.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    removed[group] = removed[group].astype(object).where(removed[group].notna(), "(missing)")
+    removed["characters"] = removed["text"].str.len()
+    rows = []
+    for (value, kind), part in removed.groupby([group, "kind"], sort=False):
+        top = part["text"].value_counts(sort=True)
+        top = top.reset_index().sort_values(["count", "text"], ascending=[False, True])
+        shown = [_short(t) for t in top["text"].head(examples)]
+        rows.append(
+            {
+                group: value,
+                "kind": kind,
+                "stories": int(part["story_id"].nunique()),
+                "lines": len(part),
+                "characters": int(part["characters"].sum()),
+                "examples": " | ".join(shown),
+            }
+        )
+    table = pd.DataFrame(rows, columns=columns)
+    table = table.sort_values(
+        [group, "lines", "kind"], ascending=[True, False, True], key=_sort_key
+    )
+    return table.reset_index(drop=True)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _EXAMPLE_CHARS else text[: _EXAMPLE_CHARS - 1] + "\u2026"
+
+
+def _sort_key(values: pd.Series) -> pd.Series:
+    return values.astype(str) if values.dtype == object else values

@@ -9,7 +9,9 @@ Plain-text files (``.txt``, ``.md``) follow the seed file's convention: stories 
 blank lines and paragraphs inside a story by single newlines. A file whose blank-line-separated
 blocks are all single paragraphs is ambiguous (one story with blank-line paragraphs, or several
 one-paragraph stories); ``stories_per_file="auto"`` reads such a file as **one** story unless it
-has single-newline paragraphs somewhere, and ``"one"``/``"many"`` force either reading.
+has single-newline paragraphs somewhere, and ``"one"``/``"many"`` force either reading. When
+furniture removal is on, a block that is one headline-like line is read with the block after it
+(``Headline\n\nPLACE – Body…`` is one story whose title is the headline).
 
 A NUL character (U+0000) left in decoded text is damage: a ``.txt``/``.md`` file holding one is
 refused; a CSV record or JSON line holding one is skipped with the reason. Escaped ``\u0000``
@@ -135,7 +137,29 @@ def _split_blocks(text: str) -> list[tuple[int, str]]:
     return blocks
 
 
-def _text_file_records(path: Path, root: Path, encoding: str, stories_per_file: str) -> FileRead:
+def _join_headline_blocks(blocks: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Join a block that is one headline-like line to the block after it (its story)."""
+    from analysis.corpus.furniture import looks_like_headline  # (a cycle at import time)
+
+    joined: list[tuple[int, str]] = []
+    pending: tuple[int, str] | None = None
+    for line, block in blocks:
+        if pending is not None:
+            joined.append((pending[0], pending[1] + "\n" + block))
+            pending = None
+            continue
+        if "\n" not in block and looks_like_headline(normalize_text(block)):
+            pending = (line, block)
+            continue
+        joined.append((line, block))
+    if pending is not None:
+        joined.append(pending)
+    return joined
+
+
+def _text_file_records(
+    path: Path, root: Path, encoding: str, stories_per_file: str, *, headlines: bool = False
+) -> FileRead:
     name = display_name(path, root)
     text, note = read_text_file(path, encoding, name)
     text = text.lstrip("\ufeff")
@@ -149,6 +173,8 @@ def _text_file_records(path: Path, root: Path, encoding: str, stories_per_file: 
         stories_per_file == "auto" and len(blocks) > 1 and any("\n" in b for _, b in blocks)
     )
     notes = [] if note is None else [note]
+    if many and headlines:
+        blocks = _join_headline_blocks(blocks)
     if many:
         return FileRead([Record(b, name, line) for line, b in blocks], notes=notes)
     return FileRead([Record(text.strip("\r\n"), name, blocks[0][0])], notes=notes)
@@ -544,16 +570,26 @@ def _jsonl_records(
 
 
 def file_records(
-    path: Path, root: Path, encoding: str, stories_per_file: str, columns: dict[str, str | None]
+    path: Path,
+    root: Path,
+    encoding: str,
+    stories_per_file: str,
+    columns: dict[str, str | None],
+    *,
+    headlines: bool = False,
 ) -> FileRead:
     """The records of one ``.txt``/``.md``/``.csv``/``.jsonl``/``.ndjson`` file.
+
+    With ``headlines`` (the loader's ``furniture`` option), a plain-text block that is a single
+    headline-like line (:func:`analysis.corpus.furniture.looks_like_headline`) followed by
+    another block starts that block's story instead of being a story of its own.
 
     Raises:
         CorpusError: an unsupported file type, or a file its reader refuses.
     """
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return _text_file_records(path, root, encoding, stories_per_file)
+        return _text_file_records(path, root, encoding, stories_per_file, headlines=headlines)
     if suffix == ".csv":
         return _csv_records(path, root, encoding, columns)
     if suffix in (".jsonl", ".ndjson"):

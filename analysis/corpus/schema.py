@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["SENTENCE_COLUMNS", "SKIPPED_COLUMNS", "STORY_COLUMNS", "Corpus", "CorpusWarning"]
+__all__ = [
+    "FURNITURE_COLUMNS",
+    "SENTENCE_COLUMNS",
+    "SKIPPED_COLUMNS",
+    "STORY_COLUMNS",
+    "Corpus",
+    "CorpusWarning",
+]
 
 STORY_COLUMNS = [
     "story_id",
@@ -23,6 +30,7 @@ STORY_COLUMNS = [
     "n_paragraphs",
     "is_truncated",
     "duplicate_of",
+    "shares_text_with",
     "text",
     "raw_text",
 ]
@@ -39,6 +47,14 @@ SENTENCE_COLUMNS = [
 ]
 #: Columns of ``Corpus.skipped``.
 SKIPPED_COLUMNS = ["source_file", "source_line", "reason"]
+#: Columns of ``Corpus.furniture`` (see :mod:`analysis.corpus.furniture`).
+FURNITURE_COLUMNS = ["story_id", "outlet", "paragraph_index", "kind", "text"]
+
+
+def empty_furniture() -> pd.DataFrame:
+    """An empty ``Corpus.furniture`` table."""
+    table = pd.DataFrame({c: pd.Series(dtype=object) for c in FURNITURE_COLUMNS})
+    return table.astype({"paragraph_index": "int64"})
 
 
 class CorpusWarning(UserWarning):
@@ -57,7 +73,9 @@ class Corpus:
             - ``story_id`` (str): unique, stable id; the input's id column if it has one, else a
               slug of the lead's first six words (``-2``, ``-3`` … appended on collision).
             - ``title`` (str): the input's title, or the lead's first words when it has none.
-            - ``title_source`` (str): ``"input"`` or ``"derived from lead"``.
+            - ``title_source`` (str): ``"input"``, ``"headline line"`` (the first line of a
+              plain-text story, see :mod:`analysis.corpus.furniture`) or
+              ``"derived from lead"``.
             - ``dateline`` (str or None): place of an opening dateline, removed from ``text``.
             - ``outlet`` (str or None): publisher/source column of tabular input.
             - ``date`` (datetime64 or NaT): parsed publication date.
@@ -67,10 +85,16 @@ class Corpus:
               line where its record starts, lines inside quoted fields counted; for
               :func:`~analysis.corpus.from_dataframe`, the row number).
             - ``n_words``, ``n_sentences``, ``n_paragraphs`` (int): counts on the analysed text.
-            - ``is_truncated`` (bool): the story stops mid-sentence (a cut-off lead).
+            - ``is_truncated`` (bool): the story stops mid-sentence (a cut-off lead; rule in
+              :func:`analysis.corpus.tables.is_truncated`).
             - ``duplicate_of`` (str or None): ``story_id`` of an earlier story with the same text.
-            - ``text`` (str): analysed text: normalised, dateline removed, one paragraph a line.
-            - ``raw_text`` (str): the story exactly as read, unchanged.
+            - ``shares_text_with`` (str or None): ``story_id`` of the first story of another
+              outlet sharing a paragraph with it (wire copy; the text is kept); ``None`` for
+              every story when loaded with ``furniture=False``.
+            - ``text`` (str): analysed text: normalised, page furniture and headline line
+              removed (unless loaded with ``furniture=False``), dateline removed, one paragraph a
+              line.
+            - ``raw_text`` (str): the story exactly as read, unchanged (furniture included).
             - any further input columns (e.g. AllSides' ``topic``, ``bias_label``) are kept after
               these, unchanged.
         sentences: one row per sentence, sorted by story order then ``sentence_index``. Columns:
@@ -83,12 +107,18 @@ class Corpus:
             (missing for a whole file), ``reason`` (without the file name, which is in
             ``source_file``). Empty when everything loaded.
         source: the path the corpus was loaded from (``"seeds"`` for the default).
+        furniture: what furniture removal took out, one row per paragraph or caption span:
+            ``story_id``, ``outlet``, ``paragraph_index`` (0-based, in the normalised text
+            before removal), ``kind`` (``caption``, ``share``, ``newsletter``,
+            ``advertisement``, ``copyright``, ``footer``, ``credit``, ``repeated line``,
+            ``headline``), ``text``; story order. Empty with ``furniture=False``.
     """
 
     stories: pd.DataFrame
     sentences: pd.DataFrame
     skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SKIPPED_COLUMNS))
     source: str = "seeds"
+    furniture: pd.DataFrame = field(default_factory=empty_furniture)
 
     def __len__(self) -> int:
         return len(self.stories)

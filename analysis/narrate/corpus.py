@@ -1,8 +1,9 @@
 """The corpus in words: a plain-language Markdown summary generated from a corpus' tables.
 
 Nothing is computed here beyond counting rows of the tables given (stories, sentences, words,
-truncated stories, datelines, duplicates, skipped inputs). Every value taken from the corpus
-(story ids, datelines, file names, skip reasons) goes through
+truncated stories, datelines, duplicates, skipped inputs, removed page furniture). Every value
+taken from the corpus (story ids, datelines, file names, skip reasons, furniture lines) goes
+through
 :func:`analysis.safe.escape_markdown`, so a hostile input file cannot put a link, markup or raw
 HTML into a report; values are shown as plain text, not code spans (a code span cannot escape
 a backtick).
@@ -12,10 +13,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.corpus import Corpus
+from analysis.corpus import Corpus, furniture_summary
 from analysis.safe import escape_markdown
 
-__all__ = ["DESCRIBED_SKIPS", "describe_corpus"]
+__all__ = ["DESCRIBED_SKIPS", "describe_corpus", "describe_furniture"]
 
 #: Skipped inputs listed by :func:`describe_corpus` (the rest are counted).
 DESCRIBED_SKIPS = 5
@@ -61,6 +62,9 @@ def describe_corpus(corpus: Corpus) -> str:
     duplicates = int(stories["duplicate_of"].notna().sum())
     if duplicates:
         parts.append(f"{duplicates:,} stories repeat an earlier story's text (`duplicate_of`).")
+    furniture = describe_furniture(corpus)
+    if furniture:
+        parts.append(furniture)
     skipped = _skipped_sentence(corpus.skipped)
     if skipped:
         parts.append(skipped)
@@ -84,3 +88,40 @@ def _skipped_sentence(skipped: pd.DataFrame) -> str:
         + "; ".join(listed)
         + (f"; and {more:,} more." if more > 0 else ".")
     )
+
+
+def describe_furniture(corpus: Corpus, *, group: str = "outlet") -> str:
+    """One or two sentences on the page furniture the loader removed ("" when none was).
+
+    Counts come from ``corpus.furniture`` (see :func:`analysis.corpus.furniture_summary`); the
+    outlet and line named pass through :func:`analysis.safe.escape_markdown`.
+
+    >>> from analysis.corpus import load_corpus
+    >>> describe_furniture(load_corpus())
+    ''
+    """
+    removed = corpus.furniture
+    if removed.empty:
+        return ""
+    n_stories = removed["story_id"].nunique()
+    kinds = removed["kind"].value_counts()
+    kinds = kinds.reset_index().sort_values(["count", "kind"], ascending=[False, True])
+    listed = ", ".join(f"{escape_markdown(k)} {n:,}" for k, n in kinds.head(4).values)
+    what = "line or caption span" if len(removed) == 1 else "lines or caption spans"
+    text = (
+        f"Page furniture was removed from {n_stories:,} of {len(corpus.stories):,} stories: "
+        f"{len(removed):,} {what}"
+        f" ({listed}); the text as read is kept in "
+        "`raw_text` and every removal is listed in the furniture table."
+    )
+    summary = furniture_summary(corpus, group=group, examples=1)
+    if len(summary) and group in summary.columns:
+        by_group = summary.groupby(group, sort=False)["lines"].sum().sort_values(ascending=False)
+        top = by_group.index[0]
+        line = removed["text"].value_counts().index[0]
+        text += (
+            f" Most came from {escape_markdown(top)} ({int(by_group.iloc[0]):,} "
+            f"{'line' if int(by_group.iloc[0]) == 1 else 'lines'}); the "
+            f"most frequent removed line is \u201c{escape_markdown(line[:80])}\u201d."
+        )
+    return text
