@@ -24,8 +24,9 @@ def test_report_set_on_the_seeds(two_notebooks):
     assert [o.name for o in result.failed] == ["raises_error"]
     assert "RuntimeError" in result.failed[0].error
     page = (out / "overview.html").read_text()
-    # one shared offline copy of plotly.js, loaded before require.js, never embedded
-    assert page.index('src="assets/plotly.min.js"') < page.index("require.min.js")
+    # one shared offline copy of plotly.js, loaded in <head>, never embedded; nothing from a CDN
+    assert page.index('src="assets/plotly.min.js"') < page.index("</head>")
+    assert "require.min.js" not in page and "cdnjs" not in page
     assert page.count("Plotly.newPlot") == 2
     assert 'id="fig-story-lengths"' in page
     assert (out / "overview.html").stat().st_size < 1_000_000

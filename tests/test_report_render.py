@@ -28,6 +28,7 @@ def test_rendered_report_loads_nothing_from_the_network_and_warns_without_assets
     page = render_html(nbformat.from_dict(nb))
     remote = re.findall(r"""(?:src|href)=["']?(?:https?:)?//[^"'\s>]+""", page, flags=re.I)
     assert not remote
+    assert "cdnjs" not in page and "x-mathjax-config" not in page
     assert 'src="assets/plotly.min.js"' in page
     assert "cannot be drawn: the folder 'assets'" in page
     assert "<title>A title</title>" in page

@@ -29,6 +29,19 @@ _REMOTE = re.compile(
     r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>|<link\b[^>]*\bhref=[\"']?(?:https?:)?//[^>]*>",
     re.IGNORECASE,
 )
+#: Inline scripts that fetch code from the network (the template's mermaid loader imports it from
+#: a CDN) or configure the removed MathJax.
+_INLINE = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+_FETCHES = re.compile(r"""import\(\s*["'](?:https?:)?//|["'](?:https?:)?//cdn""", re.IGNORECASE)
+
+
+def _offline_script(match: re.Match[str]) -> str:
+    attributes, content = match.group(1), match.group(2)
+    if "x-mathjax-config" in attributes.lower() or _FETCHES.search(content):
+        return ""
+    return match.group(0)
+
+
 #: Shown at the top of a report whose plotly.js did not load (the assets folder is missing).
 _MISSING_ASSETS = """<script>
 window.addEventListener("DOMContentLoaded", function () {
@@ -65,7 +78,7 @@ def render_html(
     body = body.replace("<title>Notebook</title>", f"<title>{title}</title>", 1)
     src = safe.escape_html(quote(f"{assets}/plotly.min.js"))
     script = f'<script src="{src}" charset="utf-8"></script>\n{_MISSING_ASSETS}'
-    body = _REMOTE.sub("", body)
+    body = _INLINE.sub(_offline_script, _REMOTE.sub("", body))
     return body.replace("<head>", "<head>\n" + script, 1)
 
 
