@@ -45,7 +45,9 @@ def test_describe_furniture_counts_and_escapes(tmp_path):
     pd.DataFrame(rows).to_csv(tmp_path / "a.csv", index=False)
     corpus = load_corpus(tmp_path / "a.csv", cache=False)
     text = describe_furniture(corpus)
-    assert text.startswith("Page furniture was removed from 1 of 2 stories: 1 line or caption span")
+    assert text.startswith(
+        "Page furniture was removed from 1 of 2 stories: 1 line or caption span"
+    )
     assert "advertisement 1" in text and escape_markdown("*Bugle*") in text
     assert "*Bugle*" not in text.replace(escape_markdown("*Bugle*"), "")
     assert describe_furniture(load_corpus(tmp_path / "a.csv", cache=False, furniture=False)) == ""
