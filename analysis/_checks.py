@@ -18,6 +18,8 @@ __all__ = ["MISSING_GROUP", "group_labels", "per_thousand", "positive_int", "req
 
 #: The group of stories whose grouping column is empty.
 MISSING_GROUP: Final = "(missing)"
+#: Size columns of per-group tables (cards, frame summary), in their table order.
+GROUP_SIZE_COLUMNS: Final = ("n_stories", "n_words", "n_sentences", "n_truncated", "is_truncated")
 
 
 def positive_int(value: object, name: str, *, minimum: int = 1) -> int:

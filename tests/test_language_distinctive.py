@@ -150,3 +150,30 @@ def test_tfidf_terms_on_the_seeds(seed_corpus):
     with pytest.raises(ParameterError, match="top_n"):
         tfidf_terms(seed_corpus.stories, top_n=-1)
     assert tfidf_terms(seed_corpus.stories.iloc[:0]).empty
+
+
+def test_an_outlet_naming_itself_is_left_out_of_its_terms():
+    import pandas as pd
+
+    from analysis.corpus import stories_from_texts
+    from analysis.language import distinctive_terms
+
+    texts = [
+        "A spokesman told Fox News the border wall plan was final. Fox News reported more.",
+        "Officials told Fox News the tariff plan would go ahead. Read more on foxnews.com today.",
+        "A spokesman told CNN the climate plan was final. CNN reported the vote.",
+        "Officials told CNN the health plan would pass. The senators met again.",
+    ]
+    stories = stories_from_texts(texts).stories.assign(
+        outlet=["Fox News", "Fox News", "CNN (Web News)", "CNN (Web News)"]
+    )
+    kept = distinctive_terms(stories, group="outlet", top_n=40)
+    left = distinctive_terms(stories, group="outlet", top_n=40, own_names="outlet")
+    fox = set(kept.loc[kept["group"] == "Fox News", "term"])
+    assert {"fox", "fox news", "told fox"} <= fox
+    fox_left = set(left.loc[left["group"] == "Fox News", "term"])
+    assert not {t for t in fox_left if "fox" in t}
+    cnn_left = set(left.loc[left["group"] == "CNN (Web News)", "term"])
+    assert "cnn" not in cnn_left and "told cnn" not in cnn_left
+    assert "climate" in cnn_left and "border" in fox_left
+    assert isinstance(left, pd.DataFrame)

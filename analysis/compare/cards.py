@@ -50,7 +50,13 @@ import numpy as np
 import pandas as pd
 
 from analysis import framing, language, sentiment
-from analysis._checks import MISSING_GROUP, group_labels, per_thousand, positive_int
+from analysis._checks import (
+    GROUP_SIZE_COLUMNS,
+    MISSING_GROUP,
+    group_labels,
+    per_thousand,
+    positive_int,
+)
 from analysis.errors import ParameterError
 
 __all__ = [
@@ -78,11 +84,7 @@ REST_GROUP: Final = "\x00other groups"
 CARD_COLUMNS: Final = [
     "group",
     "label",
-    "n_stories",
-    "n_words",
-    "n_sentences",
-    "n_truncated",
-    "is_truncated",
+    *GROUP_SIZE_COLUMNS,
     "mostly_truncated",
     "mean_score",
     "std_score",
@@ -420,6 +422,7 @@ def _term_table(
         counts=counts_matrix,
         min_sources=min_stories,
         source="story_id",
+        own_names="outlet",
     )
     terms = terms[terms["group"] != REST_GROUP]
     terms = terms[["group", "rank", "term", "z", "count", "count_rest", "significant"]]

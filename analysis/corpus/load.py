@@ -141,14 +141,9 @@ def load_corpus(
     codec_name(encoding)
     source = "seeds" if path is None else str(path)
     root, files = _input_files(path)
-    columns = {
-        "text": text_column,
-        "title": title_column,
-        "date": date_column,
-        "outlet": outlet_column,
-        "url": url_column,
-        "id": id_column,
-    }
+    columns = _column_map(
+        text_column, title_column, date_column, outlet_column, url_column, id_column
+    )
     options = {
         "columns": columns,
         "stories_per_file": stories_per_file,
@@ -173,6 +168,18 @@ def load_corpus(
     )
     _store_corpus(corpus, files, root, options, cache, notes)
     return corpus
+
+
+def _column_map(
+    text: str | None,
+    title: str | None,
+    date: str | None,
+    outlet: str | None,
+    url: str | None,
+    id_: str | None,
+) -> dict[str, str | None]:
+    """The input column for each story field, keyed by field name."""
+    return {"text": text, "title": title, "date": date, "outlet": outlet, "url": url, "id": id_}
 
 
 def _input_files(path: str | Path | None) -> tuple[Path, list[Path]]:
@@ -393,14 +400,9 @@ def from_dataframe(
     >>> from_dataframe(frame, cache=False).stories["outlet"].tolist()
     ['A', 'B']
     """
-    columns = {
-        "text": text_column,
-        "title": title_column,
-        "date": date_column,
-        "outlet": outlet_column,
-        "url": url_column,
-        "id": id_column,
-    }
+    columns = _column_map(
+        text_column, title_column, date_column, outlet_column, url_column, id_column
+    )
     path = Path(name)
     records, skipped = table_records(
         frame.reset_index(drop=True), path, path, columns, list(range(1, len(frame) + 1))

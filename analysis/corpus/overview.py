@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.corpus.schema import Corpus
+from analysis.corpus.schema import STORY_COLUMNS, Corpus
 from analysis.errors import ParameterError
 
 __all__ = [
@@ -16,19 +16,12 @@ __all__ = [
     "story_overview",
 ]
 
-OVERVIEW_COLUMNS = [
-    "story_id",
-    "title",
-    "dateline",
-    "outlet",
-    "date",
-    "n_words",
-    "n_sentences",
-    "n_paragraphs",
-    "is_truncated",
-    "duplicate_of",
-    "shares_text_with",
-]
+#: Provenance and text columns of :data:`~analysis.corpus.schema.STORY_COLUMNS` left out of the
+#: overview.
+_NOT_IN_OVERVIEW = frozenset(
+    {"title_source", "url", "source_file", "source_line", "text", "raw_text"}
+)
+OVERVIEW_COLUMNS = [column for column in STORY_COLUMNS if column not in _NOT_IN_OVERVIEW]
 #: Columns of :func:`furniture_summary` after the group column.
 FURNITURE_SUMMARY_COLUMNS = ["kind", "stories", "lines", "characters", "examples"]
 #: Longest example line shown by :func:`furniture_summary` (longer ones end in "…").

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis._checks import MISSING_GROUP, require_columns
+from analysis._checks import GROUP_SIZE_COLUMNS, MISSING_GROUP, require_columns
 from analysis.errors import ParameterError
 from analysis.framing.codebook import Codebook, load_codebook
 from analysis.framing.matcher import HIT_COLUMNS, TABLE_HINT, sentence_frames
@@ -55,11 +55,7 @@ DEFAULT_THRESHOLD = 2.0
 SUMMARY_COLUMNS = [
     "frame",
     "label",
-    "n_stories",
-    "n_words",
-    "n_sentences",
-    "n_truncated",
-    "is_truncated",
+    *GROUP_SIZE_COLUMNS,
     "n_hits",
     "n_frame_sentences",
     "score",

@@ -33,6 +33,7 @@ sublinear-tf TF-IDF vectors of the group's stories; idf over stories, scikit-lea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,6 +42,7 @@ import scipy.sparse as sp
 
 from analysis._checks import positive_int
 from analysis.errors import ParameterError
+from analysis.language.data import stop_words
 from analysis.language.tables import check_group, check_stories, group_matrix, group_values
 from analysis.language.terms import (
     TermCounts,
@@ -99,6 +101,62 @@ def _spread(
     pair_group = np.array([g for g, _ in pair_ids], dtype=np.int64)
     n_sources = group_matrix(len(labels), pair_group) @ by_pair.astype(np.float64)
     return n_stories, np.asarray(n_sources.todense())
+
+
+#: Words that describe a kind of outlet rather than name it ("NPR Online News" is named "npr").
+OUTLET_WORDS = frozenset(
+    "news online web blog opinion media daily weekly magazine network radio tv channel".split()
+)
+
+
+def source_names(stories: pd.DataFrame, index: np.ndarray, n_groups: int, source: str) -> list:
+    """Per group, the word sequences naming its stories' sources (``"CNN (Web News)"`` ->
+    ``("cnn",)``, ``"Washington Times"`` -> ``("washington", "times")``, ``"Fox News"`` ->
+    ``("fox", "news")`` and ``("fox",)`` and the web address word ``("foxnews",)``): the value
+    with any bracketed part and any `` - suffix`` cut off, lower-cased, stop words left out, and
+    again without trailing :data:`OUTLET_WORDS`."""
+    names: list[set[tuple[str, ...]]] = [set() for _ in range(n_groups)]
+    if source not in stories.columns:
+        return names
+    stop = stop_words()
+    for g, value in zip(index.tolist(), stories[source], strict=True):
+        if pd.isna(value):
+            continue
+        core = re.sub(r"\([^)]*\)", " ", str(value).lower()).split(" - ")[0]
+        words = tuple(w for w in re.findall(r"[a-z0-9]+", core) if w not in stop)
+        short = words
+        while len(short) > 1 and short[-1] in OUTLET_WORDS:
+            short = short[:-1]
+        for name in {words, short, ("".join(words),)}:
+            if name and name != ("",):
+                names[g].add(name)
+    return names
+
+
+def _term_words(terms: np.ndarray) -> dict[str, list[int]]:
+    """Word -> indices of the terms containing it (for :func:`_names_source`)."""
+    index: dict[str, list[int]] = {}
+    for i, term in enumerate(terms):
+        for word in set(term.split()):
+            index.setdefault(word, []).append(i)
+    return index
+
+
+def _names_source(
+    terms: np.ndarray, names: set[tuple[str, ...]], words: dict[str, list[int]]
+) -> np.ndarray:
+    """Whether each term contains one of ``names`` as consecutive words."""
+    out = np.zeros(len(terms), dtype=bool)
+    for name in names:
+        if len(name) == 1:  # also its web address: "foxnews.com"
+            for word, ids in words.items():
+                if word.startswith(name[0] + "."):
+                    out[ids] = True
+        for i in words.get(name[0], ()):
+            parts = tuple(terms[i].split())
+            n = len(name)
+            out[i] |= any(parts[j : j + n] == name for j in range(len(parts) - n + 1))
+    return out
 
 
 def _log_odds(
@@ -164,6 +222,7 @@ def distinctive_terms(
     min_sources: int = 1,
     source: str = "outlet",
     counts: TermCounts | None = None,
+    own_names: str | None = None,
 ) -> pd.DataFrame:
     """Terms that distinguish each group from the rest (Monroe et al. 2008 weighted log-odds).
 
@@ -185,6 +244,10 @@ def distinctive_terms(
             column, counts each story as its own source).
         counts: precomputed :func:`~analysis.language.terms.term_counts` of ``stories`` (same
             rows, same order).
+        own_names: a story column naming sources (``"outlet"``): a group's terms that contain
+            the name of one of its own stories' values are left out (an outlet naming itself,
+            "washington times", "told cnn", is not a difference in how it tells a story; see
+            :func:`source_names`). ``None`` keeps every term.
 
     Returns:
         One row per (group, term): ``group`` (str), ``rank`` (1..top_n), ``term``, ``ngram``
@@ -225,6 +288,8 @@ def distinctive_terms(
     n_stories, n_sources = _spread(stories, tc, labels, index, source)
     a0 = float(alpha0) if alpha0 is not None else float(n_total)
     a_w = a0 * prior_share
+    names = source_names(stories, index, len(labels), own_names) if own_names else None
+    words = _term_words(terms) if own_names else {}
     frames = []
     for g, label in enumerate(labels):
         y_i = grouped.getrow(g).toarray().ravel()
@@ -234,6 +299,8 @@ def distinctive_terms(
             continue
         delta, z = _log_odds(y_i, y_j, a0, a_w)
         eligible = (y_i >= min_count) & np.isfinite(z) & (n_sources[g] >= min_sources)
+        if names is not None:
+            eligible &= ~_names_source(terms, names[g], words)
         top = top_term_rows(z, eligible, terms, ngram, top_n)
         spread = (n_stories[g], n_sources[g])
         frames.append(_group_table(label, top, terms, ngram, (delta, z), (y_i, y_j), spread))

@@ -37,25 +37,15 @@ from analysis.compare import (
     story_labels,
 )
 from analysis.compare.cards import check_analysis
-from analysis.narrate.statements import (
-    MIN_SENTENCES,
-    Statements,
-    bold_name,
-    capitalised,
-    count_text,
-    joined,
-    listed_terms,
-    ordinal,
-    thin_note,
-    tone_text,
-    top_share,
-)
+from analysis.narrate import statements
 from analysis.safe import escape_markdown
 
 __all__ = ["story_statements"]
 
 
-def _story_tone(by: pd.DataFrame, n_sent: int, min_sentences: int, out: Statements) -> str:
+def _story_tone(
+    by: pd.DataFrame, n_sent: int, min_sentences: int, out: statements.Statements
+) -> str:
     """The story's tone rank; returns the headline's tone phrase."""
     r = by.loc["tone"]
     rank, n = int(r["rank"]), int(r["n_ranked"])
@@ -64,18 +54,21 @@ def _story_tone(by: pd.DataFrame, n_sent: int, min_sentences: int, out: Statemen
     elif rank == n:
         where = "the most positive" if r["value"] > 0 else "the least negative"
     else:
-        where = f"the {ordinal(rank)} most negative"
-    share = top_share(rank, n) if 1 < rank < n else ""
+        where = f"the {statements.ordinal(rank)} most negative"
+    share = statements.top_share(rank, n) if 1 < rank < n else ""
+    tone, sentences = statements.tone_text(r["value"]), statements.count_text(n_sent, "sentence")
+    median = statements.tone_text(r["median"])
+    thin = statements.thin_note(n_sent, min_sentences)
     text = (
-        f"Its tone is {tone_text(r['value'])} over {count_text(n_sent, 'sentence')}: {where} of "
-        f"{n:,} stories{share}, median {tone_text(r['median'])}{thin_note(n_sent, min_sentences)}."
+        f"Its tone is {tone} over {sentences}: {where} of "
+        f"{n:,} stories{share}, median {median}{thin}."
     )
     out.add("tone", "story_tone", text, "differences", ["tone"], "rank", r["value"])
-    share_short = top_share(rank, n, "; ", "") if 1 < rank < n else ""
-    return f"{where} of {n:,} stories in tone ({tone_text(r['value'])}{share_short})"
+    share_short = statements.top_share(rank, n, "; ", "") if 1 < rank < n else ""
+    return f"{where} of {n:,} stories in tone ({statements.tone_text(r['value'])}{share_short})"
 
 
-def _story_frames(diff: pd.DataFrame, out: Statements) -> pd.DataFrame:
+def _story_frames(diff: pd.DataFrame, out: statements.Statements) -> pd.DataFrame:
     """Each frame the story triggers, then those it does not; returns the triggered frames,
     best rank first."""
     frames = diff[diff["measure"].str.startswith("frame:")]
@@ -87,18 +80,18 @@ def _story_frames(diff: pd.DataFrame, out: Statements) -> pd.DataFrame:
         where = (
             "no story"
             if int(r.n_present) == 0
-            else count_text(int(r.n_present), "story", "stories")
+            else statements.count_text(int(r.n_present), "story", "stories")
         )
         text = (
             f"*{escape_markdown(r.label)}*: {r.value:.1f} hits per 1,000 words ({state}), "
-            f"{ordinal(int(r.rank))} of {int(r.n_ranked):,} stories"
-            f"{top_share(int(r.rank), int(r.n_ranked))}; the frame is present in "
+            f"{statements.ordinal(int(r.rank))} of {int(r.n_ranked):,} stories"
+            f"{statements.top_share(int(r.rank), int(r.n_ranked))}; the frame is present in "
             f"{where} of the selection."
         )
         out.add("frames", "story_frame", text, "differences", [r.measure], "rank", r.value)
     absent = frames[frames["value"] <= 0]
     if not absent.empty:
-        listed = joined([f"*{escape_markdown(x)}*" for x in absent["label"]])
+        listed = statements.joined([f"*{escape_markdown(x)}*" for x in absent["label"]])
         text = f"It has no trigger of {listed}."
         out.add("frames", "story_no_frame", text, "differences", absent["measure"], "value", 0)
     return carried
@@ -107,21 +100,22 @@ def _story_frames(diff: pd.DataFrame, out: Statements) -> pd.DataFrame:
 def _story_best_frame(best: pd.Series) -> str:
     """The headline's frame phrase: the frame on which the story ranks highest."""
     return (
-        f"ranks {ordinal(int(best['rank']))} on the *{escape_markdown(best['label'])}* frame "
+        f"ranks {statements.ordinal(int(best['rank']))} on the "
+        f"*{escape_markdown(best['label'])}* frame "
         f"({best['value']:.1f} hits per 1,000 words"
-        + top_share(int(best["rank"]), int(best["n_ranked"]), "; ", ")")
+        + statements.top_share(int(best["rank"]), int(best["n_ranked"]), "; ", ")")
         + ("" if int(best["n_ranked"]) > 20 else ")")
     )
 
 
-def _story_length(by: pd.DataFrame, truncated: bool, out: Statements) -> None:
+def _story_length(by: pd.DataFrame, truncated: bool, out: statements.Statements) -> None:
     """The story's length rank, and a warning when it is a truncated lead."""
     r = by.loc["words"]
     rank, n = int(r["rank"]), int(r["n_ranked"])
     place = (
         "the longest"
         if rank == 1
-        else ("the shortest" if rank == n else f"the {ordinal(rank)} longest")
+        else ("the shortest" if rank == n else f"the {statements.ordinal(rank)} longest")
     )
     text = (
         f"It has {int(r['value']):,} words, {place} of {n:,} stories "
@@ -138,14 +132,14 @@ def _story_length(by: pd.DataFrame, truncated: bool, out: Statements) -> None:
 
 def _story_headline(name: str, size: str, head: list[str], n_all: int) -> str:
     if n_all <= 1:
-        return f"{capitalised(name)} ({size}) is the only story of the selection."
+        return f"{statements.capitalised(name)} ({size}) is the only story of the selection."
     if not head:
-        return f"{capitalised(name)} ({size}) has no scored sentence."
+        return f"{statements.capitalised(name)} ({size}) has no scored sentence."
     if len(head) == 2:
-        return f"{capitalised(name)} ({size}) is {head[0]} and {head[1]}."
+        return f"{statements.capitalised(name)} ({size}) is {head[0]} and {head[1]}."
     if head[0].startswith("ranks"):
-        return f"{capitalised(name)} ({size}) {head[0]} among {n_all:,} stories."
-    return f"{capitalised(name)} ({size}) is {head[0]}."
+        return f"{statements.capitalised(name)} ({size}) {head[0]} among {n_all:,} stories."
+    return f"{statements.capitalised(name)} ({size}) is {head[0]}."
 
 
 def story_statements(
@@ -155,7 +149,7 @@ def story_statements(
     codebook: framing.Codebook | str | Path = "generic",
     differences: pd.DataFrame | None = None,
     terms: pd.DataFrame | None = None,
-    min_sentences: int = MIN_SENTENCES,
+    min_sentences: int = statements.MIN_SENTENCES,
 ) -> pd.DataFrame:
     """How one story differs from the rest of the selection, in words.
 
@@ -189,7 +183,7 @@ def story_statements(
     info = stories[stories["story_id"] == story].iloc[0]
     n_all = len(stories)
     by = diff.set_index("measure")
-    out = Statements()
+    out = statements.Statements()
     head: list[str] = []
     sources: list[str] = []
     if "tone" in by.index and n_all > 1:
@@ -203,10 +197,12 @@ def story_statements(
         _story_length(by, bool(info["is_truncated"]), out)
     if not terms.empty:
         rows = terms.head(5)
-        text = f"Words that set it apart from the other stories (z): {listed_terms(rows)}."
+        text = (
+            f"Words that set it apart from the other stories (z): {statements.listed_terms(rows)}."
+        )
         out.add("words", "story_terms", text, "terms", rows["term"], "z", rows["z"].iloc[0])
     size = f"{int(info['n_words']):,} words" + (
         ", a truncated lead" if bool(info["is_truncated"]) else ""
     )
-    name = bold_name(story_labels(stories)[story])
+    name = statements.bold_name(story_labels(stories)[story])
     return out.table(headline=_story_headline(name, size, head, n_all), sources=sources)

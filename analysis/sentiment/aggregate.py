@@ -55,13 +55,11 @@ __all__ = [
 #: Default half-width of the neutral band (VADER's documented threshold for ``compound``).
 NEUTRAL_BAND: Final = 0.05
 
+#: Size columns shared by the story, arc and target tables.
+_SIZE_COLUMNS = ("n_stories", "n_truncated", "is_truncated", "n_words", "n_sentences")
 #: Columns of :func:`story_sentiment`'s table after the group column.
 STORY_COLUMNS: Final[tuple[str, ...]] = (
-    "n_stories",
-    "n_truncated",
-    "is_truncated",
-    "n_words",
-    "n_sentences",
+    *_SIZE_COLUMNS,
     "mean_score",
     "std_score",
     "sem_score",
@@ -78,11 +76,7 @@ ARC_COLUMNS: Final[tuple[str, ...]] = (
     "bin_start",
     "bin_end",
     "position",
-    "n_stories",
-    "n_truncated",
-    "is_truncated",
-    "n_words",
-    "n_sentences",
+    *_SIZE_COLUMNS,
     "mean_score",
     "share_positive",
     "share_negative",
@@ -90,11 +84,7 @@ ARC_COLUMNS: Final[tuple[str, ...]] = (
 #: Columns of :func:`analysis.sentiment.targets.target_sentiment`'s table after the group and
 #: ``target`` columns.
 TARGET_COLUMNS: Final[tuple[str, ...]] = (
-    "n_stories",
-    "n_truncated",
-    "is_truncated",
-    "n_words",
-    "n_sentences",
+    *_SIZE_COLUMNS,
     "n_mentions",
     "mean_score",
     "std_score",
