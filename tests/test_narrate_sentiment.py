@@ -40,3 +40,20 @@ def test_describe_states_the_results_from_the_tables(scored, seed_corpus, table)
 def test_describe_empty_table(scored, seed_corpus):
     empty = story_sentiment(scored.iloc[:0], seed_corpus.stories)
     assert describe(empty) == "- No sentences to describe (grouped by `story_id`)."
+
+
+def test_describe_names_a_missing_group_value_and_its_arc():
+    import analysis
+    from analysis.narrate.sentiment import describe
+    from analysis.sentiment import sentiment_arc, story_sentiment, target_sentiment
+
+    corpus = analysis.load_corpus()
+    scored = analysis.analyze(corpus, codebooks=(), terms=False).sentiment
+    table = story_sentiment(scored, corpus.stories, group="dateline")
+    arc = sentiment_arc(scored, corpus.stories, group="dateline")
+    targets = target_sentiment(
+        scored, corpus.stories, group="dateline", targets={"Russia": ["Russia", "Moscow"]}
+    )
+    text = describe(table, arc=arc, targets=targets)
+    assert "- Arc of (missing): lowest at" in text.replace("\\(", "(").replace("\\)", ")")
+    assert "lowest mean in  (" not in text

@@ -29,7 +29,7 @@ from typing import Final
 
 import pandas as pd
 
-from analysis._checks import positive_int, require_columns
+from analysis._checks import MISSING_GROUP, positive_int, require_columns
 from analysis.safe import escape_markdown, markdown_code
 from analysis.sentiment import DEFAULT_SCORE, NEUTRAL_BAND
 from analysis.sentiment.aggregate import STORY_COLUMNS
@@ -46,6 +46,18 @@ _SCORE_LABELS = {
 ARC_MIN_SENTENCES: Final = 10
 #: A group resting on fewer sentences than this is flagged: one sentence can move its mean.
 _FEW_SENTENCES = 5
+
+
+def _same_group(values: pd.Series, value: object) -> pd.Series:
+    """Rows of ``values`` equal to ``value``, a missing value matching missing values."""
+    if pd.isna(value):
+        return values.isna()
+    return values == value
+
+
+def _name(value: object) -> str:
+    """A group value as Markdown: escaped, with a missing value named ``(missing)``."""
+    return escape_markdown(MISSING_GROUP if pd.isna(value) else value)
 
 
 def _pct(x: float) -> str:
@@ -204,11 +216,13 @@ def _arc_lines(table: pd.DataFrame, arc: pd.DataFrame, group: str, limit: int) -
     )
     lines = []
     for value in busiest[group].head(limit):
-        rows = arc[arc[group] == value]
+        rows = arc[_same_group(arc[group], value)]
+        if rows.empty:
+            continue
         lo = rows.loc[rows["mean_score"].idxmin()]
         hi = rows.loc[rows["mean_score"].idxmax()]
         lines.append(
-            f"- Arc of {escape_markdown(value)}: lowest at {round(100 * lo['bin_start'])}-"
+            f"- Arc of {_name(value)}: lowest at {round(100 * lo['bin_start'])}-"
             f"{_pct(lo['bin_end'])} of the way through ({_num(lo['mean_score'])}, "
             f"{_n(int(lo['n_sentences']), 'sentence')}), highest at "
             f"{round(100 * hi['bin_start'])}-{_pct(hi['bin_end'])} "
@@ -235,13 +249,13 @@ def _target_lines(targets: pd.DataFrame, group: str, nouns: tuple[str, str]) -> 
             f"{_n(len(rows), *nouns)}"
         )
         if len(rows) == 1:
-            text += f" ({escape_markdown(lo[group])}: {_num(lo['mean_score'])})."
+            text += f" ({_name(lo[group])}: {_num(lo['mean_score'])})."
         else:
             hi = rows.loc[rows["mean_score"].idxmax()]
             text += (
-                f"; lowest mean in {escape_markdown(lo[group])} ({_num(lo['mean_score'])}, "
+                f"; lowest mean in {_name(lo[group])} ({_num(lo['mean_score'])}, "
                 f"{_n(int(lo['n_sentences']), 'sentence')}), highest in "
-                f"{escape_markdown(hi[group])} "
+                f"{_name(hi[group])} "
                 f"({_num(hi['mean_score'])}, {_n(int(hi['n_sentences']), 'sentence')})."
             )
         lines.append(text)
