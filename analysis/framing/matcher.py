@@ -73,25 +73,28 @@ MAX_WARNING_DETECTORS = 5
 #: What to pass when a table lacks columns (the end of every "lacks the column(s)" message).
 TABLE_HINT = "Pass the corpus' table (load_corpus(...).sentences / .stories)."
 
-#: Columns of :func:`frame_hits`: one row per (sentence, frame, hit).
-HIT_COLUMNS = [
-    "story_id",
-    "sentence_id",
-    "sentence_index",
-    "frame",
-    "detector",
-    "question",
-    "pattern",
-    "match",
-    "sentence_start",
-    "sentence_end",
-    "story_start",
-    "story_end",
-    "weight",
-    "context",
-    "context_start",
-    "context_end",
-]
+#: Columns of :func:`frame_hits` (one row per sentence, frame and hit) and their dtypes
+#: (``frame``: a categorical of the codebook's frames).
+_HIT_DTYPES = {
+    "story_id": "str",
+    "sentence_id": "str",
+    "sentence_index": "int64",
+    "frame": None,
+    "detector": "str",
+    "question": "str",
+    "pattern": "str",
+    "match": "str",
+    "sentence_start": "int64",
+    "sentence_end": "int64",
+    "story_start": "int64",
+    "story_end": "int64",
+    "weight": "float64",
+    "context": "str",
+    "context_start": "Int64",
+    "context_end": "Int64",
+}
+HIT_COLUMNS = list(_HIT_DTYPES)
+
 #: Columns of :func:`sentence_frames`: one row per (sentence, frame).
 SENTENCE_FRAME_COLUMNS = [
     "story_id",
@@ -467,27 +470,16 @@ def _nearest_contexts(
 def _hits_frame(rows: list[tuple], book: Codebook) -> pd.DataFrame:
     cols = list(zip(*rows, strict=True)) if rows else [[] for _ in HIT_COLUMNS]
     data = dict(zip(HIT_COLUMNS, cols, strict=True))
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "story_id": pd.Series(data["story_id"], dtype="str"),
-            "sentence_id": pd.Series(data["sentence_id"], dtype="str"),
-            "sentence_index": pd.Series(data["sentence_index"], dtype="int64"),
-            "frame": pd.Categorical(data["frame"], dtype=book.frame_dtype()),
-            "detector": pd.Series(data["detector"], dtype="str"),
-            "question": pd.Series(data["question"], dtype="str"),
-            "pattern": pd.Series(data["pattern"], dtype="str"),
-            "match": pd.Series(data["match"], dtype="str"),
-            "sentence_start": pd.Series(data["sentence_start"], dtype="int64"),
-            "sentence_end": pd.Series(data["sentence_end"], dtype="int64"),
-            "story_start": pd.Series(data["story_start"], dtype="int64"),
-            "story_end": pd.Series(data["story_end"], dtype="int64"),
-            "weight": pd.Series(data["weight"], dtype="float64"),
-            "context": pd.Series(data["context"], dtype="str"),
-            "context_start": pd.Series(data["context_start"], dtype="Int64"),
-            "context_end": pd.Series(data["context_end"], dtype="Int64"),
+            name: (
+                pd.Categorical(data[name], dtype=book.frame_dtype())
+                if dtype is None
+                else pd.Series(data[name], dtype=dtype)
+            )
+            for name, dtype in _HIT_DTYPES.items()
         }
     )
-    return out
 
 
 def sentence_hits(matcher: Matcher, text: str, budget: RegexBudget | None = None) -> list[tuple]:

@@ -37,6 +37,12 @@ def _interval(table: pd.DataFrame, category: str, coder: str, statistic: str) ->
     return f", 95 % interval {rows['low'].iloc[0]:.2f}–{rows['high'].iloc[0]:.2f}"
 
 
+def _frame_f1(table: pd.DataFrame, row: pd.Series) -> str:
+    """``conflict (F1 0.62, 95 % interval 0.50–0.71)`` for one frame's calibrated F1."""
+    interval = _interval(table, row["category"], "calibrated", "f1")
+    return f"{escape_markdown(row['category'])} (F1 {row['value']:.2f}{interval})"
+
+
 def describe_calibration(calibration: Calibration) -> str:
     """Markdown bullets: the sample, the macro agreement of the calibrated, blind and
     always-present rules, the best and worst frame, and a warning when the sample is small."""
@@ -60,14 +66,12 @@ def describe_calibration(calibration: Calibration) -> str:
         & (table["category"] != "(macro)")
     ].dropna(subset=["value"])
     if len(per_frame) >= 2:
-        best = per_frame.loc[per_frame["value"].idxmax()]
-        worst = per_frame.loc[per_frame["value"].idxmin()]
-        lines.append(
-            f"- Best frame: {escape_markdown(best['category'])} (F1 {best['value']:.2f}"
-            f"{_interval(table, best['category'], 'calibrated', 'f1')}); weakest: "
-            f"{escape_markdown(worst['category'])} (F1 {worst['value']:.2f}"
-            f"{_interval(table, worst['category'], 'calibrated', 'f1')})."
+        best, worst = (
+            per_frame.loc[per_frame["value"].idxmax()],
+            per_frame.loc[per_frame["value"].idxmin()],
         )
+        best_text, worst_text = (_frame_f1(table, row) for row in (best, worst))
+        lines.append(f"- Best frame: {best_text}; weakest: {worst_text}.")
     if n < 100:
         lines.append(
             f"- {n} coded stories are too few for stable rules or narrow intervals: read these "

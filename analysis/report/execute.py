@@ -10,6 +10,7 @@ metadata (timings, timestamps) is stripped so the stored files are deterministic
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 import threading
@@ -115,6 +116,9 @@ def run_notebook(
     html_path = safe.output_path(out_dir, f"{stem}.html")
     notebook_path = safe.output_path(out_dir, f"{stem}.ipynb")
     started = time.perf_counter()
+    outcome = functools.partial(
+        ReportOutcome, name=stem, description=description, parameters=parameters
+    )
     with tempfile.TemporaryDirectory(prefix="analysis-report-") as tmp:
         executed = Path(tmp) / f"{stem}.ipynb"
         try:
@@ -122,22 +126,13 @@ def run_notebook(
         except Exception as exc:  # noqa: BLE001 - any notebook failure is reported, not raised
             message = str(exc).strip().splitlines()
             short = next((m for m in reversed(message) if m.strip()), type(exc).__name__)
-            return ReportOutcome(
-                name=stem,
-                description=description,
-                parameters=parameters,
-                ok=False,
-                seconds=time.perf_counter() - started,
-                error=f"{type(exc).__name__}: {short}"[:500],
-            )
+            error = f"{type(exc).__name__}: {short}"[:500]
+            return outcome(ok=False, seconds=time.perf_counter() - started, error=error)
         nb = strip_execution_metadata(nbformat.read(executed, as_version=4))
         page = render_html(nb, show_code=show_code)
         atomic_write(notebook_path, nbformat.writes(nb))
         atomic_write(html_path, page)
-    return ReportOutcome(
-        name=stem,
-        description=description,
-        parameters=parameters,
+    return outcome(
         ok=True,
         seconds=time.perf_counter() - started,
         html_path=html_path,
