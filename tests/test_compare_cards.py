@@ -23,30 +23,9 @@ from analysis import compare as cmp
 from analysis._checks import MISSING_GROUP
 from analysis.narrate import compare as narrate_compare
 from tests.conftest import JAPAN, LOS_ANGELES, RUSSIA, SEED_IDS, WASHINGTON
+from tests.conftest import rule_rows as _rule
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-
-
-@pytest.fixture(scope="module")
-def seed_analysis(seed_corpus):
-    return analyze(seed_corpus, codebooks=["generic"])
-
-
-@pytest.fixture(scope="module")
-def comparison(seed_analysis):
-    return cmp.compare(seed_analysis)
-
-
-@pytest.fixture(scope="module")
-def statements(comparison):
-    return narrate_compare.comparison_statements(comparison)
-
-
-def _rule(statements: pd.DataFrame, rule: str, column: str | None = None) -> pd.DataFrame:
-    rows = statements[statements["rule"] == rule]
-    if column is not None:
-        rows = rows[rows["source_column"] == column]
-    return rows
 
 
 # --------------------------------------------------------------------------- cards

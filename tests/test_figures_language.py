@@ -11,27 +11,10 @@ import pytest
 from analysis.errors import ParameterError
 from analysis.figures import language as F
 from analysis.figures.rules import MUTED_OPACITY
-from analysis.language.actor_extraction import actors
-from analysis.language.distinctive import distinctive_terms, tfidf_terms
+from analysis.language.distinctive import tfidf_terms
 from analysis.language.similarity import similarity_matrix
-from analysis.language.topics import topic_model
 from tests import figure_cases
 from tests.conftest import LOS_ANGELES
-
-
-@pytest.fixture(scope="module")
-def seed_terms(seed_corpus):
-    return distinctive_terms(seed_corpus.stories, top_n=15)
-
-
-@pytest.fixture(scope="module")
-def seed_topics(seed_corpus):
-    return topic_model(seed_corpus)
-
-
-@pytest.fixture(scope="module")
-def seed_actors(seed_corpus):
-    return actors(seed_corpus)
 
 
 def test_figures_return_deterministic_plotly_figures(

@@ -5,27 +5,9 @@ from __future__ import annotations
 import pytest
 
 from analysis.errors import ParameterError
-from analysis.language.actor_extraction import actors
-from analysis.language.distinctive import distinctive_terms
 from analysis.language.quotations import quotes
 from analysis.language.similarity import similarity_matrix
-from analysis.language.topics import topic_model
 from analysis.narrate import language as narrate_language
-
-
-@pytest.fixture(scope="module")
-def seed_terms(seed_corpus):
-    return distinctive_terms(seed_corpus.stories, top_n=15)
-
-
-@pytest.fixture(scope="module")
-def seed_topics(seed_corpus):
-    return topic_model(seed_corpus)
-
-
-@pytest.fixture(scope="module")
-def seed_actors(seed_corpus):
-    return actors(seed_corpus)
 
 
 @pytest.fixture(scope="module")

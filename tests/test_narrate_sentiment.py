@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 from analysis.narrate.sentiment import describe
 from analysis.sentiment import (
-    sentence_sentiment,
     sentiment_arc,
     story_sentiment,
     target_sentiment,
 )
 from tests.conftest import JAPAN, LOS_ANGELES, RUSSIA
 from tests.sentiment_cases import TARGETS
-
-
-@pytest.fixture(scope="module")
-def scored(seed_corpus):
-    return sentence_sentiment(seed_corpus.sentences)
-
-
-@pytest.fixture(scope="module")
-def table(scored, seed_corpus):
-    return story_sentiment(scored, seed_corpus.stories)
 
 
 def test_describe_states_the_results_from_the_tables(scored, seed_corpus, table):

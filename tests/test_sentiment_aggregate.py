@@ -19,16 +19,6 @@ from analysis.sentiment import (
 from tests.conftest import JAPAN, LOS_ANGELES, RUSSIA, SEED_IDS, WASHINGTON
 
 
-@pytest.fixture(scope="module")
-def scored(seed_corpus):
-    return sentence_sentiment(seed_corpus.sentences)
-
-
-@pytest.fixture(scope="module")
-def table(scored, seed_corpus):
-    return story_sentiment(scored, seed_corpus.stories)
-
-
 def _row(frame: pd.DataFrame, story: str) -> pd.Series:
     rows = frame[frame["story_id"] == story]
     assert len(rows) == 1

@@ -9,24 +9,12 @@ from analysis.errors import ParameterError
 from analysis.figures import sentiment as figures
 from analysis.figures.rules import MIN_TONE_SPAN, MUTED_COLOUR, MUTED_OPACITY, OTHER_COLOUR
 from analysis.sentiment import (
-    sentence_sentiment,
     sentiment_arc,
-    story_sentiment,
     target_sentiment,
 )
 from tests import figure_cases
 from tests.conftest import LOS_ANGELES, RUSSIA
 from tests.sentiment_cases import TARGETS
-
-
-@pytest.fixture(scope="module")
-def scored(seed_corpus):
-    return sentence_sentiment(seed_corpus.sentences)
-
-
-@pytest.fixture(scope="module")
-def table(scored, seed_corpus):
-    return story_sentiment(scored, seed_corpus.stories)
 
 
 def test_comparison_chart_marks_truncated_stories(table):
