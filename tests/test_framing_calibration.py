@@ -129,3 +129,46 @@ def test_calibrating_on_uncoded_stories_is_refused() -> None:
     coded.index = [f"x{i}" for i in range(len(coded))]
     with pytest.raises(ParameterError, match="no features for coded stories"):
         calibrate(features, coded, n_boot=0)
+
+
+def test_reports_apply_calibrated_rules_from_a_sheet_or_saved_rules(seed_corpus, tmp_path) -> None:
+    from analysis import analyze, config
+    from analysis.framing import frame_summary
+    from analysis.framing.calibration import report_rules, save_calibration, story_decisions
+
+    hits = analyze(seed_corpus, codebooks=["generic"], terms=False).frame_hits["generic"]
+    stories = seed_corpus.stories
+    assert report_rules(hits, stories) is None  # the blind rule
+    assert story_decisions(None, hits, stories) is None
+    sheet = config.seeds_coded_sample()
+    cal = report_rules(hits, stories, coded_sample=sheet)
+    assert cal is not None and cal.n_coded == 4
+    decisions = story_decisions(cal, hits, stories)
+    table = frame_summary(hits, stories, decisions=decisions)
+    merged = table.merge(decisions, on=["story_id", "frame"], suffixes=("", "_rule"))
+    assert len(merged) == 4 * len(FRAMES)
+    assert (merged["present"] == merged["present_rule"]).all()
+    assert sorted(cal.rules) == sorted(FRAMES)
+    saved = save_calibration(cal, tmp_path, "generic")
+    again = story_decisions(report_rules(hits, stories, frame_rules=saved), hits, stories)
+    pd.testing.assert_frame_equal(again, decisions)
+    with pytest.raises(ParameterError, match="not both"):
+        report_rules(hits, stories, coded_sample=sheet, frame_rules=saved)
+    with pytest.raises(ParameterError, match="rules of codebook 'generic'"):
+        report_rules(hits, stories, codebook="policy", frame_rules=saved)
+
+
+def test_decisions_override_only_the_frames_they_code(seed_corpus) -> None:
+    from analysis import analyze
+    from analysis.framing import frame_summary
+
+    hits = analyze(seed_corpus, codebooks=["generic"], terms=False).frame_hits["generic"]
+    stories = seed_corpus.stories
+    first = str(stories["story_id"].iloc[0])
+    decisions = pd.DataFrame({"story_id": [first], "frame": ["conflict"], "present": [False]})
+    blind = frame_summary(hits, stories)
+    table = frame_summary(hits, stories, decisions=decisions)
+    changed = blind["present"] != table["present"]
+    assert changed.sum() == 1  # conflict was present in the Russia story by the blind rule
+    row = table[changed].iloc[0]
+    assert (row["story_id"], str(row["frame"])) == (first, "conflict")

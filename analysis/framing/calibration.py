@@ -53,7 +53,9 @@ __all__ = [
     "frame_columns",
     "load_calibration",
     "read_coded_sample",
+    "report_rules",
     "save_calibration",
+    "story_decisions",
     "story_features",
     "write_coding_sheet",
 ]
@@ -483,3 +485,54 @@ def apply_calibration(calibration: Calibration, features: pd.DataFrame) -> pd.Da
     if not parts:
         return pd.DataFrame(columns=["story_id", "frame", "present"])
     return pd.concat(parts, ignore_index=True)
+
+
+def report_rules(
+    hits: pd.DataFrame,
+    stories: pd.DataFrame,
+    *,
+    codebook: Codebook | str | Path = "generic",
+    coded_sample: str | Path | None = None,
+    frame_rules: str | Path | None = None,
+    seed: int = 0,
+) -> Calibration | None:
+    """The rules a report's frame decisions use: ``None`` for the blind rule.
+
+    ``frame_rules`` is a calibration saved by the frame validation report
+    (``tables/calibration-<codebook>.json``); ``coded_sample`` a coded sheet, calibrated here
+    exactly as the frame validation report does (same folds and seed, so the same rules; the
+    point estimates of agreement do not depend on the bootstrap, which is kept small here).
+
+    Raises:
+        ParameterError: both given, or saved rules of another codebook.
+    """
+    book = load_codebook(codebook)
+    if coded_sample and frame_rules:
+        raise ParameterError("give coded_sample or frame_rules, not both")
+    if frame_rules:
+        calibration = load_calibration(frame_rules)
+        if calibration.codebook != book.name:
+            raise ParameterError(
+                f"{frame_rules}: rules of codebook {calibration.codebook!r}, but the report "
+                f"uses {book.name!r}"
+            )
+        return calibration
+    if not coded_sample:
+        return None
+    features = story_features(hits, stories, codebook=book)
+    coded = read_coded_sample(coded_sample, codebook=book)
+    return calibrate(features, coded, codebook=book, seed=seed, n_boot=100)
+
+
+def story_decisions(
+    calibration: Calibration | None,
+    hits: pd.DataFrame,
+    stories: pd.DataFrame,
+    *,
+    codebook: Codebook | str | Path = "generic",
+) -> pd.DataFrame | None:
+    """Per (story, frame) decisions of ``calibration`` for ``frame_summary(decisions=…)``;
+    ``None`` for the blind rule."""
+    if calibration is None:
+        return None
+    return apply_calibration(calibration, story_features(hits, stories, codebook=codebook))

@@ -79,6 +79,7 @@ def frame_summary(
     threshold: float = DEFAULT_THRESHOLD,
     min_sentences: int = 1,
     min_story_share: float = 0.5,
+    decisions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Frames per story or per group of stories: intensity, share, present, dominant.
 
@@ -97,6 +98,9 @@ def frame_summary(
         min_sentences: sentences that must carry the frame for it to be present in a story.
         min_story_share: share of a group's stories that must carry a frame for it to be present
             in the group.
+        decisions: calibrated story decisions (``story_id``, ``frame``, ``present``; from
+            :func:`analysis.framing.calibration.apply_calibration`) that replace the threshold
+            rule for the frames they cover; groups then aggregate them by rule 6.
 
     Returns:
         One row per (group, frame), sorted by group (story order for ``story_id``, else sorted
@@ -132,6 +136,8 @@ def frame_summary(
             "pass the codebook the hits were computed with."
         )
     per_story = _story_frames(hits, stories, book, threshold, min_sentences)
+    if decisions is not None:
+        per_story = _apply_decisions(per_story, decisions)
     return _group_frames(per_story, stories, book, group, min_story_share)
 
 
@@ -162,6 +168,21 @@ def _story_frames(
         any_other = (present & ~is_fb).groupby(out["story_id"], sort=False).transform("any")
         present = present.where(~is_fb, ~any_other)
     out["present"] = present.astype(bool)
+    return out
+
+
+def _apply_decisions(per_story: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """``per_story`` with ``present`` taken from ``decisions`` where they code the frame."""
+    require_columns(decisions, ["story_id", "frame", "present"], "decisions")
+    keyed = decisions.assign(
+        story_id=decisions["story_id"].astype("str"), frame=decisions["frame"].astype("str")
+    ).set_index(["story_id", "frame"])["present"]
+    keys = pd.MultiIndex.from_arrays([per_story["story_id"], per_story["frame"]])
+    coded = keyed.reindex(keys).to_numpy()
+    covered = pd.notna(coded)
+    out = per_story.copy()
+    out.loc[covered, "present"] = coded[covered].astype(bool)
+    out["present"] = out["present"].astype(bool)
     return out
 
 
