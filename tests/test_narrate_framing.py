@@ -91,6 +91,13 @@ def test_describe_for_groups_names_the_majority_rule(seed_corpus, generic_hits):
     assert "Present in no group (by the majority rule): Morality" in text
 
 
+def test_describe_states_calibrated_rules_instead_of_the_threshold(generic_summary):
+    rules = "Frame decisions use **calibrated rules** fitted on 120 hand-coded stories."
+    text = narrate_framing.describe(generic_summary, rules=rules)
+    assert rules + " *intensity* is hits per 1,000 words." in text
+    assert "reach a score of" not in text
+
+
 def test_describe_escapes_corpus_and_codebook_strings(tmp_path):
     frames = """\
     - id: war
@@ -141,6 +148,8 @@ def test_notebook_structure():
         "codebook",
         "group",
         "threshold",
+        "coded_sample",
+        "frame_rules",
         "filters",
         "date_from",
         "date_to",

@@ -52,6 +52,7 @@ def describe(
     group: str = "story_id",
     threshold: float = DEFAULT_THRESHOLD,
     max_groups: int = 8,
+    rules: str | None = None,
 ) -> str:
     """A short markdown reading of :func:`analysis.framing.frame_summary` output, every number
     from the table.
@@ -66,6 +67,9 @@ def describe(
         group: the summary's group column.
         threshold: the threshold the summary was built with (quoted in the text).
         max_groups: describe at most this many groups one by one (then only totals).
+        rules: the sentence saying which decision rules were used
+            (:func:`analysis.narrate.calibration.rules_statement`); replaces the blind rule's
+            definition in the opening when the decisions are calibrated.
 
     Raises:
         ParameterError: ``summary`` is not a frame summary grouped by ``group``.
@@ -75,7 +79,7 @@ def describe(
     groups = list(dict.fromkeys(summary[group].tolist()))
     n_stories = int(summary.drop_duplicates(group)["n_stories"].sum())
     by_story = group == "story_id"
-    lines = [_opening(book, group, threshold, n_stories), ""]
+    lines = [_opening(book, group, threshold, n_stories, rules), ""]
     for g in groups[:max_groups]:
         rows = summary[summary[group] == g]
         lines.append(
@@ -96,21 +100,27 @@ def describe(
     return "\n".join(lines)
 
 
-def _opening(book: Codebook, group: str, threshold: float, n_stories: int) -> str:
+def _opening(
+    book: Codebook, group: str, threshold: float, n_stories: int, rules: str | None = None
+) -> str:
     """The first paragraph of :func:`describe`: the codebook, the stories and the rules."""
-    return (
+    head = (
         f"Frames of the **{escape_markdown(book.title)}** codebook (version "
         f"{escape_markdown(book.version)}) in {n_stories:,} "
         f"{'story' if n_stories == 1 else 'stories'}, by {markdown_code(group)}. "
-        "A frame is *present* in a "
-        f"story when its detectors reach a score of {threshold:g} (one point per detector "
-        "firing in a sentence)"
-        + (
-            ""
-            if group == "story_id"
-            else ", and in a group when it is present in at least half of the group's stories"
-        )
-        + "; *intensity* is hits per 1,000 words."
+    )
+    in_groups = (
+        ""
+        if group == "story_id"
+        else ", and in a group when it is present in at least half of the group's stories"
+    )
+    if rules:
+        groups = f" A frame is *present*{in_groups[5:]};" if in_groups else ""
+        return f"{head}{rules}{groups} *intensity* is hits per 1,000 words."
+    return (
+        f"{head}A frame is *present* in a story when its detectors reach a score of "
+        f"{threshold:g} (one point per detector firing in a sentence){in_groups}; *intensity* is "
+        "hits per 1,000 words."
     )
 
 
