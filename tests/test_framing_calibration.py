@@ -120,7 +120,7 @@ def test_story_features_on_the_seeds(seed_corpus) -> None:
     assert len(features) == 4 * len(FRAMES)
     russia = features[features["story_id"] == seed_corpus.stories["story_id"][0]]
     conflict = russia.set_index("frame").loc["conflict"]
-    assert conflict["score"] == 20.0 and round(conflict["intensity"], 1) == 17.4
+    assert conflict["score"] == 29.0 and round(conflict["intensity"], 1) == 17.4
     assert any(c.startswith("det_") for c in features.columns)
 
 

@@ -68,7 +68,9 @@ def test_evidence_top_keeps_best_sentences(generic_hits, seed_corpus):
     full = framing.frame_evidence(
         generic_hits, seed_corpus.sentences, story=RUSSIA, frame="conflict"
     )
-    assert evidence["score"].min() == full["score"].max()
+    assert evidence["score"].tolist() != []
+    top = evidence["score"].sort_values(ascending=False).tolist()
+    assert top == full["score"].nlargest(2).tolist() == [4.0, 3.0]
 
 
 def test_empty_input(seed_corpus):
@@ -121,11 +123,11 @@ def test_evidence_per_group_covers_every_group_with_its_strongest_and_typical(ou
     assert conflict["pick"].tolist() == ["strongest", "strongest", "typical"] * 2
     assert conflict["rank"].tolist() == [1, 2, 1] * 2
     a = conflict[conflict["group"] == "A"]
-    # the two strongest (score 3) come from two different stories, the highest hit count first
-    assert a["score"].tolist()[:2] == [3.0, 3.0] and a["story_id"].nunique() == 3
+    # the two strongest come from two different stories (a verb of reproach weighs 2)
+    assert a["score"].tolist()[:2] == [7.0, 5.0] and a["story_id"].iloc[:2].nunique() == 2
     assert a["n_hits"].tolist()[:2] == [5, 4]
-    # typical: the score closest to A's mean conflict score (3+1+1+2+3)/5 = 2
-    assert a.iloc[2]["triggers"] == "Critics, attacked" and a.iloc[2]["score"] == 2.0
+    # typical: the score closest to A's mean conflict score (3.8)
+    assert a.iloc[2]["triggers"] == "rivals, clashed" and a.iloc[2]["score"] == 3.0
     b = conflict[conflict["group"] == "B"]
     # a tie on score and hits goes to the story where the frame is denser (3 hits in 7 words)
     assert b.iloc[0]["story_id"].startswith("the-conflict-deepened")
