@@ -57,13 +57,14 @@ import os
 import secrets
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import filelock
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analysis import config
@@ -127,8 +128,49 @@ def _parse_manifest(text: str) -> dict[str, Any]:
     return manifest
 
 
+def _read_rows(
+    handle: IO[bytes],
+    manifest: dict[str, Any],
+    columns: Sequence[str] | None,
+    keys: set[str] | None,
+) -> pa.Table:
+    """The rows of a pack file (``columns`` and ``_key`` only, when given), keeping only those
+    of ``keys`` when the pack covers more; read one row group at a time."""
+    parquet = pq.ParquetFile(handle)
+    names = parquet.schema_arrow.names
+    wanted = None
+    if columns is not None:
+        wanted = [c for c in dict.fromkeys([KEY_COLUMN, *columns]) if c in names]
+    subset = keys is not None and len(keys) < len(manifest["keys"])
+    key_array = pa.array(sorted(keys or ()), type=pa.string()) if subset else None
+    parts = []
+    for group in range(parquet.num_row_groups):
+        part = parquet.read_row_group(group, columns=wanted)
+        if key_array is not None and KEY_COLUMN in part.column_names:
+            values = key_array.cast(part.schema.field(KEY_COLUMN).type)
+            part = part.filter(pc.is_in(part[KEY_COLUMN], value_set=values))
+        parts.append(part)
+    if not parts:
+        return parquet.schema_arrow.empty_table().select(wanted or names)
+    return pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _parquet_rows(path: Path) -> int:
+    """Rows of a Parquet file, from its footer."""
+    return pq.ParquetFile(path).metadata.num_rows
+
+
 def _write_new_file(folder: Path, prefix: str, payload: Any) -> Path:
-    """Write ``payload`` (bytes-like) to a new temporary file in ``folder``.
+    """Write ``payload`` (bytes-like, or a function given the open binary file) to a new
+    temporary file in ``folder``.
 
     The file is created with ``os.open(..., 0o666)`` so the umask applies, as with :func:`open`
     (:func:`tempfile.mkstemp` would make it ``0o600``, unreadable to colleagues).
@@ -142,7 +184,10 @@ def _write_new_file(folder: Path, prefix: str, payload: Any) -> Path:
             continue
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                if callable(payload):
+                    payload(handle)
+                else:
+                    handle.write(payload)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -244,8 +289,21 @@ class ArticleCache:
             packs.append((data, manifest))
         return packs
 
-    def _read_pack(self, data: Path, manifest: dict[str, Any]) -> pd.DataFrame | None:
+    def _read_pack(
+        self,
+        data: Path,
+        manifest: dict[str, Any],
+        *,
+        columns: Sequence[str] | None = None,
+        keys: set[str] | None = None,
+        arrow: bool = False,
+    ) -> Any:
         """A pack's rows, checked against its manifest; ``None`` if corrupt or unreadable.
+
+        A DataFrame, or with ``arrow=True`` an Arrow table.
+
+        Only ``columns`` (and ``_key``) are read when given; only the rows of ``keys`` are kept
+        when they are fewer than the pack's.
 
         Raises:
             _Vanished: the pack was deleted (merged away) after it was listed.
@@ -258,9 +316,11 @@ class ArticleCache:
                 if digest.hexdigest() != manifest["sha256"]:
                     raise ValueError("checksum mismatch")
                 handle.seek(0)
-                frame = pq.read_table(handle).to_pandas()
-            if KEY_COLUMN not in frame.columns:
+                table = _read_rows(handle, manifest, columns, keys)
+            if KEY_COLUMN not in table.column_names:
                 raise ValueError(f"no {KEY_COLUMN!r} column")
+            frame = table if arrow else table.to_pandas()
+            del table
         except FileNotFoundError as exc:
             raise _Vanished(str(data)) from exc
         except PermissionError as exc:
@@ -277,12 +337,65 @@ class ArticleCache:
             return None
         return frame
 
+    def missing(
+        self, component: str, version: str, keys: Iterable[str], *, verify: bool = True
+    ) -> set[str]:
+        """The keys of ``keys`` that no pack covers, without reading any rows.
+
+        With ``verify`` each pack that covers a wanted key has its bytes checked against its
+        manifest's SHA-256 (read in blocks, not parsed): a corrupt pack is discarded with a
+        :class:`CacheWarning` and its keys count as missing, as in :meth:`load`.
+        """
+        wanted = set(keys)
+        if not self.enabled or not wanted:
+            return wanted
+        folder = self._folder(component, version)
+        if not folder.is_dir():
+            return wanted
+        try:
+            with self._lock(folder):
+                packs = self._list_locked(folder)
+        except OSError as exc:  # the lock file cannot be created, or a timeout
+            self._fault(folder, exc)
+            return wanted
+        for data, manifest in packs:
+            if not wanted.intersection(manifest["keys"]):
+                continue
+            if verify and not self._intact(data, manifest):
+                continue
+            wanted.difference_update(manifest["keys"])
+            if not wanted:
+                break
+        return wanted
+
+    def _intact(self, data: Path, manifest: dict[str, Any]) -> bool:
+        """Whether a pack's bytes match its manifest; a corrupt pack is discarded."""
+        try:
+            sha = _file_sha256(data)
+        except FileNotFoundError:  # merged away meanwhile: the merged pack is listed next time
+            return False
+        except OSError:
+            return False
+        if sha == manifest["sha256"]:
+            return True
+        with contextlib.suppress(OSError), self._lock(data.parent):
+            if data.exists():
+                self._discard(data, "checksum mismatch")
+        return False
+
     def load(
-        self, component: str, version: str, keys: Iterable[str]
+        self,
+        component: str,
+        version: str,
+        keys: Iterable[str],
+        *,
+        columns: Sequence[str] | None = None,
     ) -> tuple[pd.DataFrame | None, set[str]]:
         """Rows cached for ``keys`` (with the ``_key`` column) and the keys that are missing.
 
-        Returns ``(None, all keys)`` when nothing is cached.
+        ``columns`` reads only those columns (and ``_key``) of each pack, and packs are read
+        one at a time with their rows for other keys dropped, so the memory used is about that
+        of the rows returned plus one pack. Returns ``(None, all keys)`` when nothing is cached.
         """
         wanted = set(keys)
         if not self.enabled or not wanted:
@@ -305,14 +418,12 @@ class ArticleCache:
                 if not covered:
                     continue
                 try:
-                    frame = self._read_pack(data, manifest)
+                    frame = self._read_pack(data, manifest, columns=columns, keys=covered)
                 except _Vanished:
                     vanished = True
                     continue
                 if frame is None:
                     continue
-                if len(covered) < len(manifest["keys"]):
-                    frame = frame[frame[KEY_COLUMN].isin(covered)]
                 frames.append(frame)
                 found |= covered
             if not vanished or found == wanted:
@@ -384,41 +495,52 @@ class ArticleCache:
         """Merge the folder's packs into one when there are more than MAX_PACKS (lock held).
 
         Each key's rows come from the first pack (in name order) that covers it, as in
-        :meth:`load`. The merged pack is published before the packs it replaces are deleted.
+        :meth:`load`. Packs are read and written one at a time (one row group each), so a merge
+        holds one pack in memory, not the folder. The merged pack is published before the packs
+        it replaces are deleted.
         """
         packs = self._list_locked(folder)
         if len(packs) <= MAX_PACKS:
             return
-        frames: list[pd.DataFrame] = []
         merged_keys: set[str] = set()
         replaced: list[Path] = []
-        for data, manifest in packs:
-            try:
-                frame = self._read_pack(data, manifest)
-            except _Vanished:  # deleted behind the lock's back: nothing to merge
-                continue
-            if frame is None:
-                continue
-            new = set(manifest["keys"]) - merged_keys
-            if len(new) < len(manifest["keys"]):
-                frame = frame[frame[KEY_COLUMN].isin(new)]
-            frames.append(frame)
-            merged_keys |= new
-            replaced.append(data)
-        if len(replaced) < 2:
-            return
-        rows = [f for f in frames if len(f)] or frames[:1]
+        state: dict[str, Any] = {"writer": None}
+
+        def write(handle: IO[bytes]) -> None:
+            for data, manifest in packs:
+                try:
+                    table = self._read_pack(data, manifest, arrow=True)
+                except _Vanished:  # deleted behind the lock's back: nothing to merge
+                    continue
+                if table is None:
+                    continue
+                new = set(manifest["keys"]) - merged_keys
+                if len(new) < len(manifest["keys"]):
+                    values = pa.array(sorted(new), type=table.schema.field(KEY_COLUMN).type)
+                    table = table.filter(pc.is_in(table[KEY_COLUMN], value_set=values))
+                if state["writer"] is None:
+                    state["writer"] = pq.ParquetWriter(handle, table.schema, compression="zstd")
+                elif table.schema != state["writer"].schema:
+                    table = table.select(state["writer"].schema.names).cast(state["writer"].schema)
+                state["writer"].write_table(table)
+                merged_keys.update(new)
+                replaced.append(data)
+            if state["writer"] is not None:
+                state["writer"].close()
+
         try:
-            merged = pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0]
-            table = pa.Table.from_pandas(merged.reset_index(drop=True), preserve_index=False)
-        except (pa.ArrowException, ValueError, TypeError) as exc:
+            data_tmp = _write_new_file(folder, "pack", write)
+        except (pa.ArrowException, ValueError, TypeError, KeyError) as exc:
             warnings.warn(
                 f"cannot merge the cache packs in {folder} ({exc}); they are kept as they are",
                 CacheWarning,
                 stacklevel=4,
             )
             return
-        staged = self._stage(folder, table, sorted(merged_keys))
+        if len(replaced) < 2:
+            data_tmp.unlink(missing_ok=True)
+            return
+        staged = self._stage_file(folder, data_tmp, _parquet_rows(data_tmp), sorted(merged_keys))
         try:
             target = self._publish_locked(folder, *staged)
         finally:
@@ -433,6 +555,21 @@ class ArticleCache:
             except OSError:  # open in another process on Windows: merged again next time
                 continue
         self._remove_stale_temporaries(folder)
+
+    @staticmethod
+    def _stage_file(
+        folder: Path, data_tmp: Path, rows: int, keys: list[str]
+    ) -> tuple[Path, Path, str]:
+        """Stage a Parquet file already written to ``data_tmp`` with its manifest."""
+        sha = _file_sha256(data_tmp)
+        name = hashlib.sha256("\n".join([sha, *keys]).encode("utf-8")).hexdigest()[:24]
+        manifest = {"sha256": sha, "rows": rows, "keys": keys}
+        try:
+            manifest_tmp = _write_new_file(folder, "manifest", json.dumps(manifest).encode())
+        except BaseException:
+            data_tmp.unlink(missing_ok=True)
+            raise
+        return data_tmp, manifest_tmp, f"pack-{name}"
 
     @staticmethod
     def _remove_stale_temporaries(folder: Path) -> None:

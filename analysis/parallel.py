@@ -4,6 +4,13 @@
 them in a :class:`concurrent.futures.ProcessPoolExecutor` when there are enough items to repay the
 pool's start-up (else in the calling process), and concatenates the chunk results in input order,
 so the result is identical to a single-process run. A tqdm progress bar is shown on long runs.
+:func:`for_each_chunk` is the streaming form: it takes chunks from an iterator only as workers
+need them and hands each result, in order, to a callback, so neither the chunks nor the results
+of a whole corpus are ever held at once.
+
+Memory: on POSIX, workers start from a forkserver (:data:`START_METHOD`) that has imported the
+analysis modules once, not by forking the calling process, so a worker's memory is its chunk's
+and a large corpus in the caller is not duplicated (or counted again) in every worker.
 
 Worker lifetime (:func:`map_chunks`): workers never outlive the run that started them.
 
@@ -26,6 +33,7 @@ Worker lifetime (:func:`map_chunks`): workers never outlive the run that started
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import math
 import multiprocessing
@@ -34,7 +42,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -43,12 +51,30 @@ import pandas as pd
 
 from analysis.errors import ParameterError
 
-__all__ = ["CHUNK_SIZE", "PARALLEL_MIN_ARTICLES", "map_chunks", "resolve_workers"]
+__all__ = [
+    "CHUNK_SIZE",
+    "PARALLEL_MIN_ARTICLES",
+    "START_METHOD",
+    "for_each_chunk",
+    "map_chunks",
+    "resolve_workers",
+    "start_method",
+]
 
 #: Fewer articles than this are processed in the calling process (no pool start-up).
 PARALLEL_MIN_ARTICLES = 200
 #: Articles per task sent to a worker.
 CHUNK_SIZE = 64
+#: Chunks submitted per worker and not yet consumed (bounds the memory of work in flight).
+PENDING_PER_WORKER = 2
+#: How worker processes start where the platform offers it. A forkserver forks each worker
+#: from a small server process that imported :data:`WORKER_PRELOAD` once, not from the calling
+#: process: a worker then shares none of the caller's memory (a loaded corpus), so its resident
+#: memory is its chunk's, and the caller's pages are not counted again per worker. ``None``
+#: uses the multiprocessing default (``fork`` on Linux before Python 3.14).
+START_METHOD: str | None = "forkserver"
+#: Modules a forkserver imports once, before it forks workers.
+WORKER_PRELOAD = ("analysis.pipeline", "analysis.segment", "analysis.corpus")
 #: Show a progress bar when at least this many articles must be computed.
 PROGRESS_MIN_ARTICLES = 200
 #: Seconds between a worker's checks that the process that started it still runs.
@@ -59,6 +85,8 @@ WORKER_EXIT_SECONDS = 5.0
 _PR_SET_PDEATHSIG = 1
 #: Signals blocked while workers start (they unblock them once their handlers are set).
 _START_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+#: Marks the end of the chunks in :func:`_map_in_pool`.
+_DONE = object()
 
 
 def resolve_workers(workers: int | None, n_items: int) -> int:
@@ -70,6 +98,23 @@ def resolve_workers(workers: int | None, n_items: int) -> int:
     if not isinstance(workers, int) or workers < 1:
         raise ParameterError(f"workers must be a positive integer or None, got {workers!r}")
     return workers
+
+
+def start_method() -> str:
+    """The start method of the worker pools: :data:`START_METHOD` when the platform has it, else
+    the platform's default."""
+    if START_METHOD and START_METHOD in multiprocessing.get_all_start_methods():
+        return START_METHOD
+    return multiprocessing.get_start_method()
+
+
+def _pool_context() -> Any:
+    """The multiprocessing context of a pool; a forkserver preloads :data:`WORKER_PRELOAD`."""
+    method = start_method()
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(list(WORKER_PRELOAD))  # no effect once it runs
+    return context
 
 
 def map_chunks(
@@ -92,42 +137,96 @@ def map_chunks(
     """
     if not items:
         return func([])
-    n_workers = resolve_workers(workers, len(items))
     chunks = [items[i : i + CHUNK_SIZE] for i in range(0, len(items), CHUNK_SIZE)]
+    results: list[Any] = []
+    for_each_chunk(
+        func,
+        chunks,
+        results.append,
+        n_items=len(items),
+        workers=workers,
+        progress=progress,
+        desc=desc,
+    )
+    return _concat_results(results)
+
+
+def for_each_chunk(
+    func: Callable[[Sequence[Any]], Any],
+    chunks: Iterable[Sequence[Any]],
+    consume: Callable[[Any], None],
+    *,
+    n_items: int,
+    workers: int | None = None,
+    progress: bool | None = None,
+    desc: str = "articles",
+) -> None:
+    """Call ``consume(func(chunk))`` for every chunk, in chunk order, streaming.
+
+    Chunks are taken from ``chunks`` (which may be a generator) only as workers need them: at
+    most :data:`PENDING_PER_WORKER` chunks per worker are submitted and not yet consumed, so the
+    memory held by chunks and results in flight is bounded by the chunk size, not by the number
+    of items. ``consume`` runs in the calling process; an exception it raises stops the pool like
+    a failing chunk does.
+
+    Args:
+        func: a module-level (picklable) function of one chunk.
+        chunks: the chunks, in order.
+        consume: called with each chunk's result, in chunk order.
+        n_items: the number of items in all chunks (sizes the pool and the progress bar).
+        workers: worker processes (``None``: all cores on large inputs, 1 on small ones).
+        progress: show a progress bar (``None``: on long runs in a terminal).
+        desc: the progress bar's label.
+
+    Raises:
+        ParameterError: ``workers`` is not a positive integer or ``None``.
+        SystemExit: SIGTERM arrived while the pool ran (status 143), after the pool was stopped.
+    """
+    n_workers = resolve_workers(workers, n_items)
     show = progress
     if show is None:  # by default only on long runs in a terminal (not inside notebooks)
-        show = len(items) >= PROGRESS_MIN_ARTICLES and sys.stderr.isatty()
+        show = n_items >= PROGRESS_MIN_ARTICLES and sys.stderr.isatty()
     bar = None
     if show:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(items), desc=desc, unit="article", mininterval=1.0)
-    results: list[pd.DataFrame] = []
+        bar = tqdm(total=n_items, desc=desc, unit="article", mininterval=1.0)
     try:
         if n_workers == 1:
             for chunk in chunks:
-                results.append(func(chunk))
+                consume(func(chunk))
                 if bar is not None:
                     bar.update(len(chunk))
         else:
-            results = _map_in_pool(func, chunks, n_workers, bar)
+            _map_in_pool(func, chunks, consume, n_workers, bar)
     finally:
         if bar is not None:
             bar.close()
-    return _concat_results(results)
 
 
 def _map_in_pool(
-    func: Callable[[Sequence[Any]], Any], chunks: list[Sequence[Any]], n_workers: int, bar: Any
-) -> list[Any]:
-    """``func`` on every chunk in a pool of ``n_workers`` processes, results in chunk order.
+    func: Callable[[Sequence[Any]], Any],
+    chunks: Iterable[Sequence[Any]],
+    consume: Callable[[Any], None],
+    n_workers: int,
+    bar: Any,
+) -> None:
+    """``consume(func(chunk))`` for every chunk, ``func`` run in a pool of ``n_workers``
+    processes, at most ``PENDING_PER_WORKER * n_workers`` chunks in flight.
 
     On any exception (including ``KeyboardInterrupt`` and the ``SystemExit`` of SIGTERM) the pool
     is stopped at once with :func:`_stop_pool` and the exception re-raised.
     """
-    context = multiprocessing.get_context()
+    context = _pool_context()
     method = context.get_start_method()
-    results: list[Any] = []
+    source = iter(chunks)
+    pending: collections.deque[tuple[int, Future[Any]]] = collections.deque()
+
+    def submit_next(pool: ProcessPoolExecutor) -> None:
+        chunk = next(source, _DONE)
+        if chunk is not _DONE:
+            pending.append((len(chunk), pool.submit(func, chunk)))
+
     with _sigterm_as_exit():
         pool = ProcessPoolExecutor(
             max_workers=n_workers,
@@ -135,21 +234,24 @@ def _map_in_pool(
             initializer=_end_with_parent,
             initargs=(os.getpid(),),
         )
-        futures: list[Future[Any]] = []
         try:
             # Workers are started by submit; until their initializer has set their signal
             # handlers a Ctrl-C would print a traceback in each, so they start with it blocked.
             with _signals_blocked(method != "forkserver"):
-                futures = [pool.submit(func, chunk) for chunk in chunks]
-            for chunk, future in zip(chunks, futures, strict=True):
-                results.append(future.result())
+                for _ in range(PENDING_PER_WORKER * n_workers):
+                    submit_next(pool)
+            while pending:
+                size, future = pending.popleft()
+                result = future.result()
+                submit_next(pool)  # keep the workers busy while this result is consumed
+                consume(result)
+                del result
                 if bar is not None:
-                    bar.update(len(chunk))
+                    bar.update(size)
         except BaseException:
-            _stop_pool(pool, futures)
+            _stop_pool(pool, [future for _size, future in pending])
             raise
         pool.shutdown(wait=True)
-    return results
 
 
 def _stop_pool(pool: ProcessPoolExecutor, futures: list[Future[Any]]) -> None:

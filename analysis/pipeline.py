@@ -7,9 +7,17 @@ depends only on its normalised text, so it is
   that produced it: a re-run on an unchanged corpus reads the cache, adding ten articles computes
   ten, a changed codebook invalidates frames only;
 - **parallel**: articles are split into chunks and processed by worker processes
-  (:class:`concurrent.futures.ProcessPoolExecutor`) when there are enough of them to repay the
+  (:func:`analysis.parallel.for_each_chunk`) when there are enough of them to repay the
   start-up; results are put back in input order, so they are identical to a single-process run;
 - shown with a **progress bar** (tqdm) on long runs.
+
+**Memory bounded by the chunk, not the corpus.** A worker receives only its chunk: each
+article's content key, text and sentence offsets (it cuts the sentences itself), and chunks are
+built only as workers need them. Results are written to the cache (one Parquet pack per
+component) every :data:`FLUSH_ARTICLES` articles, not gathered. :func:`analyze` returns an
+:class:`Analysis` whose tables (``sentiment``, ``frame_hits``, term counts) are read from the
+cache when first used; :meth:`Analysis.sentence_scores` reads only the columns asked for. With
+``cache=False`` nothing is written to disk and the results are kept in memory, as before.
 
 The worker pool lives in :mod:`analysis.parallel`; cached segmentation of many texts in
 :func:`analysis.segment.segment_texts`.
@@ -19,26 +27,123 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from analysis import parallel
 from analysis.cache import KEY_COLUMN, ArticleCache, content_key, resolve_cache
 from analysis.corpus import Corpus
 from analysis.errors import ParameterError
 from analysis.framing import TIMEOUT_COLUMNS, MatchTimeoutWarning, warn_match_timeouts
-from analysis.parallel import map_chunks
+from analysis.parallel import for_each_chunk
 
-__all__ = ["Analysis", "analyze", "corpus_term_counts", "sentence_sentiment_types"]
+__all__ = [
+    "FLUSH_ARTICLES",
+    "Analysis",
+    "analyze",
+    "corpus_term_counts",
+    "PassPlan",
+    "PassTables",
+    "pass_chunks",
+    "plan_pass",
+    "sentence_sentiment_types",
+    "store_chunk",
+]
 
-# --------------------------------------------------------------------------- the analysis pass
+#: Articles whose results are written to the cache together (one pack per component).
+FLUSH_ARTICLES = 1024
+
+# --------------------------------------------------------------------------- the result
 
 
-@dataclass(frozen=True)
+class PassTables:
+    """Where the per-article results of a pass are: the cache, and rows kept in memory.
+
+    Rows are in memory when the cache is off (``cache=False``), cannot be written, or for
+    articles whose frames are incomplete (a regex time-out; never cached). Reads go to the cache
+    first; keys found nowhere (a pack deleted since, e.g. by another process) are recomputed in
+    this process by ``recompute``.
+    """
+
+    def __init__(
+        self,
+        store: ArticleCache,
+        versions: dict[str, str],
+        keys: Sequence[str],
+        recompute: Any = None,
+    ) -> None:
+        self.store = store
+        self.versions = versions
+        self.keys = list(keys)
+        self.recompute = recompute
+        self.memory: dict[str, list[pd.DataFrame]] = {}
+        self.in_memory: dict[str, set[str]] = {}
+        self.stored = store.enabled
+
+    def keep(self, name: str, frame: pd.DataFrame, keys: set[str]) -> None:
+        """Keep ``frame`` (the rows of ``keys``) in memory."""
+        self.memory.setdefault(name, []).append(frame)
+        self.in_memory.setdefault(name, set()).update(keys)
+
+    def read(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame | None:
+        """Every row of component ``name`` for the pass' keys (``columns`` and ``_key`` only)."""
+        wanted = set(self.keys) - self.in_memory.get(name, set())
+        parts: list[pd.DataFrame] = []
+        if wanted and self.stored:
+            reader = self.store if self.store.enabled else ArticleCache(self.store.root)
+            found, wanted = reader.load(name, self.versions[name], wanted, columns=columns)
+            if found is not None:
+                parts.append(found)
+        if wanted and self.recompute is not None:
+            again = self.recompute(name, wanted)
+            parts.append(again if columns is None else again[_present(again, columns)])
+        for frame in self.memory.get(name, []):
+            parts.append(frame if columns is None else frame[_present(frame, columns)])
+        parts = [p for p in parts if p is not None]
+        kept = [p for p in parts if len(p)] or parts[:1]
+        if not kept:
+            return None
+        return pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
+
+
+def _present(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    return [c for c in dict.fromkeys([KEY_COLUMN, *columns]) if c in frame.columns]
+
+
+class _LazyHits(Mapping[str, pd.DataFrame]):
+    """Codebook name -> frame hits, each table assembled on first use."""
+
+    def __init__(self, names: Sequence[str], build: Any) -> None:
+        self._names = list(names)
+        self._build = build
+        self._tables: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._tables:
+            self._tables[name] = self._build(name)
+        return self._tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return f"<frame hits of {self._names}, read on first use>"
+
+
 class Analysis:
     """The shared analysis pass over a corpus (see :func:`analyze`).
+
+    The tables are read from the cache (or the rows kept in memory) the first time they are
+    used and then kept; :meth:`sentence_scores` reads only the columns asked for.
 
     Attributes:
         corpus: the corpus analysed.
@@ -49,18 +154,92 @@ class Analysis:
         term_counts: one row per (story, term): ``story_id``, ``term``, ``count``, as
             :func:`analysis.language.story_terms` (``None`` when not computed; built on first
             use). :meth:`term_matrix` gives them as a sparse matrix.
+        keyed_terms: the term counts per content key (``_key``, ``term``, ``count``).
+        story_keys: each story's content key, in corpus order.
     """
 
-    corpus: Corpus
-    sentiment: pd.DataFrame
-    frame_hits: dict[str, pd.DataFrame]
-    codebooks: dict[str, Any]
-    keyed_terms: pd.DataFrame | None = field(default=None, repr=False)
-    story_keys: tuple[str, ...] = field(default=(), repr=False)
+    def __init__(
+        self,
+        corpus: Corpus,
+        sentiment: pd.DataFrame | None = None,
+        frame_hits: Mapping[str, pd.DataFrame] | None = None,
+        codebooks: dict[str, Any] | None = None,
+        keyed_terms: pd.DataFrame | None = None,
+        story_keys: Sequence[str] = (),
+        *,
+        tables: PassTables | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.codebooks = dict(codebooks or {})
+        self.story_keys = tuple(story_keys)
+        self._tables = tables
+        self._sentiment = sentiment
+        self._keyed_terms = keyed_terms
+        self._has_terms = keyed_terms is not None or (
+            tables is not None and "terms" in tables.versions
+        )
+        if frame_hits is not None:
+            self.frame_hits: Mapping[str, pd.DataFrame] = dict(frame_hits)
+        else:
+            self.frame_hits = _LazyHits(list(self.codebooks), self._frame_table)
+
+    def __repr__(self) -> str:
+        return (
+            f"Analysis({len(self.corpus.stories)} stories, codebooks {list(self.codebooks)}, "
+            f"terms {self._has_terms})"
+        )
+
+    @functools.cached_property
+    def sentiment(self) -> pd.DataFrame:
+        if self._sentiment is not None:
+            return self._sentiment
+        scores = self._read("sentiment", None)
+        return _sentiment_table(self.corpus, self.story_keys, scores)
+
+    def sentence_scores(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Sentence scores without the sentence texts: ``story_id``, ``sentence_id``,
+        ``sentence_index`` and the score ``columns`` (default: all of
+        :data:`analysis.sentiment.SCORE_COLUMNS`), one row per sentence in corpus order.
+
+        Reads only those columns, so per-story figures of a large corpus need not load every
+        sentence's text (``sentiment`` has it).
+        """
+        from analysis.sentiment import SCORE_COLUMNS
+
+        wanted = list(SCORE_COLUMNS if columns is None else columns)
+        unknown = [c for c in wanted if c not in SCORE_COLUMNS]
+        if unknown:
+            raise ParameterError(f"unknown score column(s) {unknown}; choose from {SCORE_COLUMNS}")
+        if self._tables is None or self._sentiment is not None or "sentiment" in self.__dict__:
+            return self.sentiment[["story_id", "sentence_id", "sentence_index", *wanted]].copy()
+        scores = self._read("sentiment", ["sentence_index", *wanted])
+        base = _sentence_base(self.corpus, self.story_keys)
+        merged = base.merge(
+            scores, on=[KEY_COLUMN, "sentence_index"], how="left", validate="m:1"
+        ).sort_values("_order", kind="stable", ignore_index=True)
+        table = merged[["story_id", "sentence_id", "sentence_index", *wanted]]
+        return table.astype({c: "float64" for c in wanted})
+
+    @functools.cached_property
+    def keyed_terms(self) -> pd.DataFrame | None:
+        if self._keyed_terms is not None or not self._has_terms:
+            return self._keyed_terms
+        return self._read("terms", None)
+
+    def _read(self, name: str, columns: Sequence[str] | None) -> pd.DataFrame | None:
+        if self._tables is None:
+            return None
+        return self._tables.read(name, columns)
+
+    def _frame_table(self, book_name: str) -> pd.DataFrame:
+        book = self.codebooks[book_name]
+        return _frame_table(
+            self.corpus, self.story_keys, self._read(f"frames-{book_name}", None), book
+        )
 
     @functools.cached_property
     def term_counts(self) -> pd.DataFrame | None:
-        matrix = self.term_matrix() if self.keyed_terms is not None else None
+        matrix = self.term_matrix() if self._has_terms else None
         if matrix is None:
             return None
         frame = matrix.to_frame().rename(columns={"doc_id": "story_id"})
@@ -69,14 +248,15 @@ class Analysis:
     def term_matrix(self) -> Any:
         """The term counts as an :class:`analysis.language.TermCounts` (stories in corpus order,
         terms sorted), ready for ``distinctive_terms(..., counts=...)``."""
-        import numpy as np
         import scipy.sparse as sp
 
         from analysis.language import TermCounts
 
-        if self.keyed_terms is None:
+        if not self._has_terms:
             raise ParameterError("this analysis was run with terms=False")
         terms = self.keyed_terms
+        if terms is None:
+            terms = pd.DataFrame({KEY_COLUMN: [], "term": [], "count": []})
         key_codes, key_uniques = pd.factorize(terms[KEY_COLUMN])
         term_codes, term_uniques = pd.factorize(terms["term"], sort=True)
         by_key = sp.csr_matrix(
@@ -156,9 +336,12 @@ def _compute_component(
     :func:`analyze`).
     """
     if name == "sentiment":
-        from analysis.sentiment import SCORE_COLUMNS, sentence_sentiment
+        from analysis.sentiment import score_texts
 
-        frame = sentence_sentiment(sentences)[["story_id", "sentence_index", *SCORE_COLUMNS]]
+        scores = score_texts(sentences["text"].tolist())
+        frame = pd.concat(
+            [sentences[["story_id", "sentence_index"]].reset_index(drop=True), scores], axis=1
+        )
     elif name.startswith("frames-"):
         from analysis.framing import frame_hits
 
@@ -184,29 +367,153 @@ def _compute_component(
     return frame.rename(columns={"story_id": KEY_COLUMN})
 
 
-def _analyze_chunk(
-    items: Sequence[tuple[tuple[tuple[str, Any], ...], pd.DataFrame, str, str]],
-) -> dict[str, pd.DataFrame]:
+def _chunk_sentences(items: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
+    """The keyed sentences of a chunk's articles, cut from each text by its offsets."""
+    keys: list[str] = []
+    index: list[np.ndarray] = []
+    starts: list[np.ndarray] = []
+    texts: list[str] = []
+    for _components, key, text, sentence_index, start, end in items:
+        keys.extend([key] * len(start))
+        index.append(sentence_index)
+        starts.append(start)
+        texts.extend(text[s:e] for s, e in zip(start.tolist(), end.tolist(), strict=True))
+    sentence_index = np.concatenate(index) if index else np.zeros(0, np.int64)
+    frame = pd.DataFrame(
+        {
+            "story_id": pd.Series(keys, dtype="str"),
+            "sentence_index": sentence_index.astype(np.int64),
+            "start": (np.concatenate(starts) if starts else np.zeros(0)).astype(np.int64),
+            "text": pd.Series(texts, dtype="str"),
+        }
+    )
+    frame.insert(1, "sentence_id", frame["story_id"] + "/" + frame["sentence_index"].astype(str))
+    return frame
+
+
+def _analyze_chunk(items: Sequence[tuple[Any, ...]]) -> dict[str, Any]:
     """Compute the missing components of a chunk of articles (run in a worker process).
 
-    Each item is ``(components, keyed sentences, key, text)``.
+    Each item is ``(components, key, text, sentence_index, start, end)``: the ``(name, spec)``
+    pairs to compute, the article's content key and text, and its sentences' indices and
+    character offsets. Returns ``{"keys": [...], "tables": {name: rows}}``; frame components
+    add a ``name + ":timeouts"`` table of the detectors skipped after a regex time-out.
     """
-    by_component: dict[str, list[tuple[pd.DataFrame, str, str]]] = {}
-    for components, sentences, key, text in items:
-        for name, _spec in components:
-            by_component.setdefault(name, []).append((sentences, key, text))
+    wanted: dict[str, list[int]] = {}
+    specs: dict[str, Any] = {}
+    for position, (components, *_rest) in enumerate(items):
+        for name, spec in components:
+            wanted.setdefault(name, []).append(position)
+            specs[name] = spec
+    sentences = _chunk_sentences(items)
     out: dict[str, pd.DataFrame] = {}
-    specs = dict(c for components, *_ in items for c in components)
-    for name, parts in by_component.items():
-        sentences = pd.concat([p[0] for p in parts], ignore_index=True)
-        texts = {key: text for _, key, text in parts}
-        out[name] = _compute_component(name, specs[name], sentences, texts)
+    for name, positions in wanted.items():
+        keys = [items[i][1] for i in positions]
+        part = (
+            sentences
+            if len(positions) == len(items)
+            else sentences[sentences["story_id"].isin(keys)]
+        )
+        texts = {items[i][1]: items[i][2] for i in positions}
+        out[name] = _compute_component(name, specs[name], part.reset_index(drop=True), texts)
         if name.startswith("frames-"):
             rows = out[name].attrs.pop("match_timeouts", [])
             out[name + TIMEOUTS_SUFFIX] = pd.DataFrame(
                 [tuple(map(str, r)) for r in rows], columns=list(TIMEOUT_COLUMNS)
             ).astype(str)
-    return out
+    return {"keys": [item[1] for item in items], "tables": out}
+
+
+def pass_chunks(
+    corpus: Corpus,
+    todo: Sequence[str],
+    components: Mapping[str, tuple[tuple[str, Any], ...]],
+    *,
+    story_keys: Sequence[str] | None = None,
+    chunk_size: int | None = None,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The work items of ``todo`` (content keys), ``chunk_size`` at a time, built lazily.
+
+    Each item is ``(components, key, text, sentence_index, start, end)`` (see
+    :func:`_analyze_chunk`), taken from the first story of the corpus with that key;
+    ``components`` maps a key to the ``(name, spec)`` pairs still to compute for it;
+    ``story_keys`` are the stories' content keys when already known; ``chunk_size`` defaults
+    to :data:`analysis.parallel.CHUNK_SIZE`.
+    """
+    size = chunk_size or parallel.CHUNK_SIZE
+    stories = corpus.stories
+    if story_keys is None:
+        story_keys = [content_key(text) for text in stories["text"]]
+    first: dict[str, int] = {}
+    for i, key in enumerate(story_keys):
+        first.setdefault(key, i)
+    sentences = corpus.sentences
+    rows = sentences.groupby("story_id", sort=False).indices
+    story_ids = stories["story_id"].to_numpy()
+    texts = stories["text"].to_numpy()
+    index = sentences["sentence_index"].to_numpy(np.int64)
+    start = sentences["start"].to_numpy(np.int64)
+    end = sentences["end"].to_numpy(np.int64)
+    empty = np.zeros(0, np.int64)
+    for at in range(0, len(todo), size):
+        chunk = []
+        for key in todo[at : at + size]:
+            story = first[key]
+            where = rows.get(story_ids[story], empty)
+            chunk.append(
+                (components[key], key, texts[story], index[where], start[where], end[where])
+            )
+        yield chunk
+
+
+class _Sink:
+    """Chunk results, written to the cache every :data:`FLUSH_ARTICLES` articles."""
+
+    def __init__(self, tables: PassTables, missing: dict[str, set[str]]) -> None:
+        self.tables = tables
+        self.missing = missing
+        self.parts: dict[str, list[pd.DataFrame]] = {}
+        self.keys: list[str] = []
+        self.timeouts: dict[str, list[pd.DataFrame]] = {}
+        self.timed_out: dict[str, set[str]] = {}
+
+    def add(self, result: dict[str, Any]) -> None:
+        for name, frame in result["tables"].items():
+            if name.endswith(TIMEOUTS_SUFFIX):
+                if len(frame):
+                    component = name.removesuffix(TIMEOUTS_SUFFIX)
+                    self.timeouts.setdefault(component, []).append(frame)
+                    self.timed_out.setdefault(component, set()).update(frame["story_id"])
+                continue
+            self.parts.setdefault(name, []).append(frame)
+        self.keys.extend(result["keys"])
+        if len(self.keys) >= FLUSH_ARTICLES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the results gathered so far (one pack per component) and forget them."""
+        batch = set(self.keys)
+        store = self.tables.store
+        for name, version in self.tables.versions.items():
+            keys = batch & self.missing.get(name, set())
+            if not keys:
+                continue
+            frames = [f for f in self.parts.pop(name, []) if len(f)]
+            frame = (
+                pd.concat(frames, ignore_index=True)
+                if len(frames) > 1
+                else (frames[0] if frames else pd.DataFrame({KEY_COLUMN: pd.Series(dtype=str)}))
+            )
+            timed_out = keys & self.timed_out.get(name, set())
+            keep = keys - timed_out  # incomplete results are not cached
+            if store.enabled and keep:
+                rows = frame[KEY_COLUMN].isin(keep)
+                store.store(name, version, frame[rows], keys=keep)
+                if store.enabled:
+                    frame, keep = frame[~rows], set()
+            self.tables.keep(name, frame, keep | timed_out)
+        self.parts.clear()
+        self.keys.clear()
 
 
 def analyze(
@@ -221,15 +528,17 @@ def analyze(
     """Run the shared analysis pass: sentiment, frames (each codebook) and term counts.
 
     Each article's results come from the cache when its text and the method versions are
-    unchanged; the rest are computed (in parallel for large corpora) and stored. The result equals
-    calling the step functions on the whole corpus directly.
+    unchanged; the rest are computed (in parallel for large corpora), chunk by chunk, and written
+    to the cache every :data:`FLUSH_ARTICLES` articles. The tables of the returned
+    :class:`Analysis` are read when first used; they equal calling the step functions on the
+    whole corpus directly.
 
     Args:
         corpus: a loaded corpus.
         codebooks: codebook names, paths or ``Codebook`` objects to detect frames with.
         terms: also count terms per story (for distinctive terms and topics).
-        cache: ``True`` (default on-disk cache), ``False`` (compute everything) or an
-            ``ArticleCache``.
+        cache: ``True`` (default on-disk cache), ``False`` (compute everything, keep the results
+            in memory) or an ``ArticleCache``.
         workers: worker processes (``None``: all cores on large corpora, one on small ones).
         progress: show a progress bar (``None``: on long runs in a terminal).
 
@@ -237,136 +546,191 @@ def analyze(
         An :class:`Analysis`.
     """
     store = resolve_cache(cache)
-    stories = corpus.stories
-    keys = [content_key(t) for t in stories["text"]]
-    key_of = dict(zip(stories["story_id"], keys, strict=True))
-    sentences = corpus.sentences
-    keyed = sentences.assign(_key=sentences["story_id"].map(key_of))
-    specs = _components(codebooks, terms)
-    unique_keys = list(dict.fromkeys(keys))
-    found: dict[str, pd.DataFrame | None] = {}
-    missing: dict[str, set[str]] = {}
-    for name, version, _spec in specs:
-        found[name], missing[name] = store.load(name, version, unique_keys)
-    todo_keys = [k for k in unique_keys if any(k in m for m in missing.values())]
-    computed: dict[str, pd.DataFrame] = {}
-    if todo_keys:
-        first_story = keyed.drop_duplicates("_key")[["_key", "story_id"]]
-        rep = keyed[
-            keyed["story_id"].isin(first_story["story_id"]) & keyed["_key"].isin(todo_keys)
-        ]
-        rep = rep.assign(
-            story_id=rep["_key"], sentence_id=rep["_key"] + "/" + rep["sentence_index"].astype(str)
-        ).drop(columns="_key")
-        groups = dict(tuple(rep.groupby("story_id", sort=False)))
-        text_of = dict(zip(keys, stories["text"], strict=True))
-        items = [
-            (
-                tuple((name, spec) for name, _v, spec in specs if k in missing[name]),
-                groups.get(k, rep.iloc[:0]),
-                k,
-                text_of[k],
-            )
-            for k in todo_keys
-        ]
-        if missing.get("sentiment"):
-            from analysis.sentiment.fast import warm_up
-
-            warm_up()  # import TextBlob and load both lexicons once, before workers fork
-        computed = map_chunks(
-            _analyze_chunk, items, workers=workers, progress=progress, desc="analysing"
+    plan = plan_pass(corpus, codebooks=codebooks, terms=terms, store=store)
+    tables = PassTables(store, plan.versions, plan.unique_keys)
+    tables.recompute = functools.partial(_recompute, corpus, plan.specs)
+    if plan.todo:
+        sink = _Sink(tables, plan.missing)
+        for_each_chunk(
+            _analyze_chunk,
+            pass_chunks(corpus, plan.todo, plan.components(), story_keys=plan.story_keys),
+            sink.add,
+            n_items=len(plan.todo),
+            workers=workers,
+            progress=progress,
+            desc="analysing",
         )
-        for name, version, spec in specs:
-            if missing[name]:
-                frame = computed.get(name)
-                if frame is None:
-                    frame = pd.DataFrame({KEY_COLUMN: pd.Series(dtype=str)})
-                timed_out = _report_timeouts(computed.get(name + TIMEOUTS_SUFFIX), spec, keyed)
-                keep = missing[name] - timed_out  # incomplete results are not cached
-                store.store(name, version, frame[frame[KEY_COLUMN].isin(keep)], keys=keep)
-    tables: dict[str, pd.DataFrame] = {}
-    for name, _version, _spec in specs:
-        parts = [f for f in (found[name], computed.get(name)) if f is not None and len(f)]
-        if parts:
-            tables[name] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        else:
-            tables[name] = computed.get(name, found[name])
-    return _assemble(corpus, keyed, key_of, specs, tables)
+        sink.flush()
+        first_story = plan.first_story(corpus)
+        for name, frames in sink.timeouts.items():
+            _report_timeouts(pd.concat(frames, ignore_index=True), plan.specs[name], first_story)
+    return Analysis(corpus, codebooks=plan.books, story_keys=plan.story_keys, tables=tables)
 
 
-def _report_timeouts(timeouts: pd.DataFrame | None, book: Any, keyed: pd.DataFrame) -> set[str]:
+@dataclass(frozen=True)
+class PassPlan:
+    """What a pass over a corpus has to compute (see :func:`plan_pass`).
+
+    Attributes:
+        story_keys: each story's content key, in corpus order.
+        unique_keys: the distinct keys, in order of first appearance.
+        versions: component name -> method version (the cache folder).
+        specs: component name -> its spec (the ``Codebook`` of a frame component, else None).
+        missing: component name -> the keys the cache does not hold.
+        todo: the keys with at least one component missing, in corpus order.
+    """
+
+    story_keys: list[str]
+    unique_keys: list[str]
+    versions: dict[str, str]
+    specs: dict[str, Any]
+    missing: dict[str, set[str]]
+    todo: list[str]
+
+    @property
+    def books(self) -> dict[str, Any]:
+        """Codebook name -> ``Codebook``, in the order given."""
+        return {s.name: s for n, s in self.specs.items() if n.startswith("frames-")}
+
+    def components(self) -> dict[str, tuple[tuple[str, Any], ...]]:
+        """Key -> the ``(name, spec)`` pairs still to compute for it."""
+        return {
+            key: tuple((n, self.specs[n]) for n in self.versions if key in self.missing[n])
+            for key in self.todo
+        }
+
+    def first_story(self, corpus: Corpus) -> dict[str, str]:
+        """Key -> the id of the first story with that text."""
+        ids = corpus.stories["story_id"].tolist()
+        return dict(zip(reversed(self.story_keys), reversed(ids), strict=True))
+
+
+def plan_pass(
+    corpus: Corpus,
+    *,
+    codebooks: Sequence[Any] = ("generic", "policy"),
+    terms: bool = True,
+    store: ArticleCache,
+) -> PassPlan:
+    """The components of the pass and the articles the cache ``store`` lacks for each (read
+    from the packs' manifests, whose bytes are checked; no rows are read)."""
+    story_keys = [content_key(t) for t in corpus.stories["text"]]
+    unique_keys = list(dict.fromkeys(story_keys))
+    components = _components(codebooks, terms)
+    missing = {n: store.missing(n, version, unique_keys) for n, version, _ in components}
+    return PassPlan(
+        story_keys=story_keys,
+        unique_keys=unique_keys,
+        versions={n: version for n, version, _ in components},
+        specs={n: spec for n, _, spec in components},
+        missing=missing,
+        todo=[k for k in unique_keys if any(k in m for m in missing.values())],
+    )
+
+
+def _recompute(corpus: Corpus, specs: dict[str, Any], name: str, keys: set[str]) -> pd.DataFrame:
+    """Component ``name`` of the articles ``keys``, computed here (rows lost from the cache)."""
+    todo = [k for k in dict.fromkeys(content_key(t) for t in corpus.stories["text"]) if k in keys]
+    components = {key: ((name, specs[name]),) for key in todo}
+    frames = [
+        _analyze_chunk(chunk)["tables"][name] for chunk in pass_chunks(corpus, todo, components)
+    ]
+    kept = [f for f in frames if len(f)] or frames[:1]
+    if not kept:
+        return pd.DataFrame({KEY_COLUMN: pd.Series(dtype=str)})
+    return pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
+
+
+def store_chunk(
+    items: Sequence[tuple[Any, ...]], cache_root: str, versions: dict[str, str]
+) -> dict[str, Any]:
+    """Compute a chunk (:func:`_analyze_chunk`) and write its results to the cache at
+    ``cache_root`` (run on a cluster worker); returns only the keys and the regex time-outs.
+
+    Articles with a time-out are not cached (their frames are incomplete); the caller computes
+    them again where it reads the pass.
+    """
+    tables = PassTables(ArticleCache(cache_root), versions, [])
+    missing = {name: set() for name in versions}
+    for components, key, *_rest in items:
+        for name, _spec in components:
+            missing[name].add(key)
+    sink = _Sink(tables, missing)
+    sink.add(_analyze_chunk(items))
+    sink.flush()
+    timeouts = {n: pd.concat(f, ignore_index=True) for n, f in sink.timeouts.items()}
+    return {"keys": [item[1] for item in items], "timeouts": timeouts}
+
+
+def _report_timeouts(timeouts: pd.DataFrame, book: Any, first_story: dict[str, str]) -> None:
     """Warn once (in this process) about detectors skipped after a regex time-out, naming the
-    corpus' story and sentence ids; return the content keys of the affected articles."""
+    corpus' story and sentence ids."""
     if timeouts is None or timeouts.empty:
-        return set()
-    first = keyed.drop_duplicates(KEY_COLUMN).set_index(KEY_COLUMN)["story_id"]
-    stories = timeouts["story_id"].map(first).fillna(timeouts["story_id"])
+        return
+    stories = timeouts["story_id"].map(first_story).fillna(timeouts["story_id"])
     index = timeouts["sentence_id"].str.rsplit("/", n=1).str[-1]
     named = timeouts.assign(story_id=stories, sentence_id=stories + "/" + index)
     warn_match_timeouts(named, book)
-    return set(timeouts["story_id"])
 
 
-def _assemble(
-    corpus: Corpus,
-    keyed: pd.DataFrame,
-    key_of: dict[str, str],
-    specs: list[tuple[str, str, Any]],
-    tables: dict[str, pd.DataFrame | None],
-) -> Analysis:
-    """Map keyed results back onto the corpus' story and sentence ids, in corpus order."""
-    from analysis.framing import HIT_COLUMNS, frame_hits
+# --------------------------------------------------------------------------- assembling tables
+
+
+def _sentence_base(corpus: Corpus, story_keys: Sequence[str]) -> pd.DataFrame:
+    """``story_id``, ``sentence_id``, ``sentence_index``, ``_key`` and ``_order`` of every
+    sentence of the corpus, in corpus order."""
+    sentences = corpus.sentences
+    key_of = dict(zip(corpus.stories["story_id"], story_keys, strict=True))
+    base = sentences[["story_id", "sentence_id", "sentence_index"]].reset_index(drop=True)
+    base[KEY_COLUMN] = base["story_id"].map(key_of)
+    base["_order"] = np.arange(len(base))
+    return base
+
+
+def _sentiment_table(
+    corpus: Corpus, story_keys: Sequence[str], scores: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The sentiment table of the corpus from keyed scores, in corpus order."""
     from analysis.sentiment import SCORE_COLUMNS, SCORED_COLUMNS, sentence_sentiment
 
-    base = keyed[["story_id", "sentence_id", "sentence_index", KEY_COLUMN]].reset_index(drop=True)
-    base["_order"] = range(len(base))
-    scores = tables["sentiment"]
     if scores is None or scores.empty:
-        sentiment_table = sentence_sentiment(corpus.sentences.iloc[:0])
-    else:
-        merged = base.merge(
-            scores[[KEY_COLUMN, "sentence_index", *SCORE_COLUMNS]],
-            on=[KEY_COLUMN, "sentence_index"],
-            how="left",
-            validate="m:1",
-        ).sort_values("_order", kind="stable", ignore_index=True)
-        sentences = corpus.sentences.reset_index(drop=True)
-        for column in ("position", "n_words", "text"):
-            merged[column] = sentences[column].to_numpy()  # same rows, same order
-        sentiment_table = sentence_sentiment_types(merged[list(SCORED_COLUMNS)])
-    hits: dict[str, pd.DataFrame] = {}
-    books: dict[str, Any] = {}
-    for name, _version, spec in specs:
-        if not name.startswith("frames-"):
-            continue
-        book = spec
-        books[book.name] = book
-        frame = tables[name]
-        if frame is None or frame.empty or "sentence_index" not in frame.columns:
-            hits[book.name] = frame_hits(corpus.sentences.iloc[:0], codebook=book)
-            continue
-        frame = frame.reset_index(drop=True)
-        frame["_row"] = range(len(frame))
-        merged = base.drop(columns=["story_id", "sentence_id"]).merge(
-            frame, on=[KEY_COLUMN, "sentence_index"], how="inner", validate="m:m"
-        )
-        merged = merged.sort_values(["_order", "_row"], kind="stable", ignore_index=True)
-        ids = base[["story_id", "sentence_id"]].to_numpy()[merged["_order"].to_numpy()]
-        merged["story_id"] = ids[:, 0]
-        merged["sentence_id"] = ids[:, 1]
-        merged["frame"] = pd.Categorical(
-            merged["frame"], categories=[f.id for f in book.frames], ordered=True
-        )
-        hits[book.name] = _hit_types(merged[HIT_COLUMNS], book)
-    terms = tables.get("terms")
-    return Analysis(
-        corpus=corpus,
-        sentiment=sentiment_table,
-        frame_hits=hits,
-        codebooks=books,
-        keyed_terms=terms,
-        story_keys=tuple(key_of[s] for s in corpus.stories["story_id"]),
+        return sentence_sentiment(corpus.sentences.iloc[:0])
+    base = _sentence_base(corpus, story_keys)
+    merged = base.merge(
+        scores[[KEY_COLUMN, "sentence_index", *SCORE_COLUMNS]],
+        on=[KEY_COLUMN, "sentence_index"],
+        how="left",
+        validate="m:1",
+    ).sort_values("_order", kind="stable", ignore_index=True)
+    del base
+    sentences = corpus.sentences.reset_index(drop=True)
+    for column in ("position", "n_words", "text"):
+        merged[column] = sentences[column].to_numpy()  # same rows, same order
+    return sentence_sentiment_types(merged[list(SCORED_COLUMNS)])
+
+
+def _frame_table(
+    corpus: Corpus, story_keys: Sequence[str], frame: pd.DataFrame | None, book: Any
+) -> pd.DataFrame:
+    """One codebook's frame hits on the corpus from keyed hits, in corpus order."""
+    from analysis.framing import HIT_COLUMNS, frame_hits
+
+    if frame is None or frame.empty or "sentence_index" not in frame.columns:
+        return frame_hits(corpus.sentences.iloc[:0], codebook=book)
+    base = _sentence_base(corpus, story_keys)
+    frame = frame.reset_index(drop=True)
+    frame["_row"] = range(len(frame))
+    merged = base.drop(columns=["story_id", "sentence_id"]).merge(
+        frame, on=[KEY_COLUMN, "sentence_index"], how="inner", validate="m:m"
     )
+    merged = merged.sort_values(["_order", "_row"], kind="stable", ignore_index=True)
+    ids = base[["story_id", "sentence_id"]].to_numpy()[merged["_order"].to_numpy()]
+    merged["story_id"] = ids[:, 0]
+    merged["sentence_id"] = ids[:, 1]
+    merged["frame"] = pd.Categorical(
+        merged["frame"], categories=[f.id for f in book.frames], ordered=True
+    )
+    return _hit_types(merged[HIT_COLUMNS], book)
 
 
 def _hit_types(table: pd.DataFrame, book: Any) -> pd.DataFrame:

@@ -311,3 +311,43 @@ def test_cache_files_get_the_default_mode_of_the_umask(tmp_path, umask):
     assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {
         p.name: oct(0o666 & ~umask) for p in files
     }
+
+
+def test_missing_reads_manifests_and_load_reads_only_the_columns_asked(tmp_path):
+    store = ArticleCache(tmp_path)
+    frame = _frame([("a", 1), ("b", 2), ("b", 3)]).assign(text=["x", "y", "z"])
+    store.store("c", "v1", frame, keys=["a", "b", "empty"])
+    assert store.missing("c", "v1", ["a", "b", "empty", "new"]) == {"new"}
+    found, missing = store.load("c", "v1", ["b", "new"], columns=["x"])
+    assert list(found.columns) == ["_key", "x"]
+    assert found["x"].tolist() == [2, 3] and missing == {"new"}
+
+
+def test_missing_discards_a_corrupt_pack(tmp_path):
+    store = ArticleCache(tmp_path)
+    store.store("c", "v1", _frame([("a", 1)]), keys=["a"])
+    pack = next(tmp_path.rglob("pack-*.parquet"))
+    data = bytearray(pack.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    pack.write_bytes(bytes(data))
+    with pytest.warns(CacheWarning, match="checksum mismatch"):
+        assert store.missing("c", "v1", ["a"]) == {"a"}
+    assert not pack.exists()
+
+
+def test_merge_streams_packs_into_row_groups_and_keeps_each_key_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "MAX_PACKS", 2)
+    store = ArticleCache(tmp_path)
+    store.store("c", "v1", _frame([("a", 1), ("b", 2)]), keys=["a", "b"])
+    store.store("c", "v1", _frame([("b", 20), ("c", 3)]), keys=["b", "c"])
+    store.store("c", "v1", _frame([("d", 4)]), keys=["d", "e"])  # a third pack: merged
+    packs = list(tmp_path.rglob("pack-*.parquet"))
+    assert len(packs) == 1
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(packs[0]).num_row_groups == 3  # one per merged pack
+    found, missing = store.load("c", "v1", ["a", "b", "c", "d", "e"])
+    rows = sorted(zip(found["_key"], found["x"], strict=True))
+    assert missing == set()
+    assert len(rows) == 4 and ("a", 1) in rows and ("d", 4) in rows
+    assert [r for r in rows if r[0] == "b"] in ([("b", 2)], [("b", 20)])  # one pack's rows

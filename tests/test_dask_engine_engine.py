@@ -128,3 +128,21 @@ def test_analyze_dask_errors_name_the_folder(tmp_path, small_parquet, cluster):
         analyze_dask(dup, scheduler=cluster)
     with pytest.raises(ParameterError, match="scheduler must be"):
         analyze_dask(small_parquet, scheduler=42)
+
+
+def test_cluster_pass_writes_the_cache_and_gathers_nothing(cluster, seed_corpus, tmp_path):
+    from analysis import pipeline
+    from analysis.cache import ArticleCache
+    from analysis.dask_engine import analyze_on_cluster
+    from analysis.framing import frame_hits
+    from analysis.sentiment import sentence_sentiment
+
+    store = ArticleCache(tmp_path / "cache")
+    result = analyze_on_cluster(seed_corpus, scheduler=cluster, cache=store, progress=False)
+    # the workers wrote every component; the client found nothing left to compute
+    plan = pipeline.plan_pass(seed_corpus, store=store)
+    assert plan.todo == [] and len(list((tmp_path / "cache").rglob("pack-*.parquet"))) == 4
+    pd.testing.assert_frame_equal(result.sentiment, sentence_sentiment(seed_corpus.sentences))
+    pd.testing.assert_frame_equal(
+        result.frame_hits["generic"], frame_hits(seed_corpus.sentences, codebook="generic")
+    )

@@ -204,3 +204,38 @@ def test_regex_timeouts_in_workers_are_reported_once_in_the_parent_and_not_cache
         message = str(found[0].message)
         assert "slow.yaml" in message and "'evil'" in message
         assert f"first story {corpus.stories['story_id'][0]!r}" in message
+
+
+def test_results_are_written_per_batch_and_read_when_first_used(tmp_path, monkeypatch, computed):
+    monkeypatch.setattr(pipeline, "FLUSH_ARTICLES", 10)
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", 5)
+    store = ArticleCache(tmp_path)
+    corpus = stories_from_texts(SYNTHETIC)
+    result = pipeline.analyze(corpus, cache=store, workers=1)
+    packs = list((tmp_path / "sentiment").rglob("pack-*.parquet"))
+    assert len(packs) == 4  # 40 articles, one pack per 10
+    assert "sentiment" not in vars(result)  # nothing read yet
+    _assert_same(result, corpus)
+    scores = result.sentence_scores(["vader_compound"])
+    assert list(scores.columns) == ["story_id", "sentence_id", "sentence_index", "vader_compound"]
+    pd.testing.assert_series_equal(scores["vader_compound"], result.sentiment["vader_compound"])
+
+
+def test_rows_lost_from_the_cache_after_the_pass_are_recomputed_on_read(tmp_path, computed):
+    store = ArticleCache(tmp_path)
+    corpus = stories_from_texts(SYNTHETIC[:5])
+    result = pipeline.analyze(corpus, cache=store, workers=1)
+    shutil.rmtree(tmp_path / "sentiment")  # e.g. another process cleared the cache
+    computed.clear()
+    pd.testing.assert_frame_equal(result.sentiment, sentence_sentiment(corpus.sentences))
+    assert computed == {"sentiment": 5}
+
+
+def test_pool_workers_start_from_a_forkserver_on_posix():
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        assert parallel.start_method() == "forkserver"
+    corpus = stories_from_texts(SYNTHETIC)
+    pooled = pipeline.analyze(corpus, cache=False, workers=2)
+    pd.testing.assert_frame_equal(pooled.sentiment, sentence_sentiment(corpus.sentences))

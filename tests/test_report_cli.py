@@ -43,6 +43,8 @@ BAD_ARGUMENTS = [
     (["--stories", "nope"], ["nope", "story id"]),
     (["missing.csv"], ["missing.csv", "no such file"]),
     (["-p", 'filters={"nocolumn": 1}'], ["nocolumn"]),
+    (["--scheduler", "tcp://127.0.0.1:1"], ["--scheduler", "--engine dask"]),
+    (["--engine", "spark"], ["--engine", "spark", "dask"]),
 ]
 
 

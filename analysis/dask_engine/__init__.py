@@ -13,6 +13,9 @@ One module per part:
   :func:`analysis.pipeline.analyze` on a Dask cluster (``dask.distributed``), one task per
   partition; it equals the local engine on the whole dataset, but its result is gathered into
   the client's memory (not streaming).
+- :mod:`~analysis.dask_engine.cluster_pass` - :func:`analyze_on_cluster`: the analysis pass of
+  a loaded corpus on a cluster; the workers write the results into the shared cache (Parquet
+  packs) and nothing is gathered on the client (``python -m analysis.report --engine dask``).
 - :mod:`~analysis.dask_engine.streaming_terms` - :func:`streaming_group_terms`: distinctive
   terms per group (Monroe, Colaresi & Quinn 2008) from additive per-group counts, equal to the
   in-memory :func:`analysis.language.distinctive_terms`.
@@ -27,6 +30,7 @@ Errors are :class:`~analysis.errors.CorpusError` (naming the folder or file) for
 or malformed dataset, and :class:`~analysis.errors.ParameterError` for bad options.
 """
 
+from analysis.dask_engine.cluster_pass import analyze_on_cluster
 from analysis.dask_engine.engine import LOCAL_CLUSTER_OPTIONS, analyze_dask
 from analysis.dask_engine.options import PROGRESS_MIN_PARTITIONS
 from analysis.dask_engine.parquet import (
@@ -56,6 +60,7 @@ __all__ = [
     "PRUNE_MIN_DOCUMENTS",
     "StreamingTopicModel",
     "analyze_dask",
+    "analyze_on_cluster",
     "parquet_partitions",
     "streaming_group_terms",
     "streaming_topics",

@@ -62,6 +62,8 @@ def build_reports(
     jobs: int | None = None,
     encoding: str = "utf-8",
     stories_per_file: str = "auto",
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> ReportSet:
     """Execute the report notebooks on a corpus and write the HTML reports and the index.
 
@@ -86,6 +88,10 @@ def build_reports(
         jobs: notebooks executed at once (default: the number of cores).
         encoding: text encoding of the corpus files.
         stories_per_file: how text files are split into stories: auto, one or many.
+        engine: where the analysis pass runs: ``"local"`` (worker processes of this machine)
+            or ``"dask"`` (a Dask cluster; see :func:`analysis.dask_engine.analyze_on_cluster`).
+        scheduler: the Dask scheduler's address (``tcp://host:8786``); ``None`` with
+            ``engine="dask"`` starts a LocalCluster.
 
     Returns:
         A :class:`ReportSet`; ``.failed`` lists the reports that failed, ``.skipped`` those
@@ -109,7 +115,16 @@ def build_reports(
         corpus_path = str(Path(corpus_path).expanduser().resolve())
     load_options = {"encoding": encoding, "stories_per_file": stories_per_file}
     started = time.perf_counter()
-    prepared = prepare_corpus(corpus_path, progress=progress, extra=extra, **load_options)
+    if progress:
+        print(f"loading the corpus and running the analysis pass ({engine} engine)", flush=True)
+    prepared = prepare_corpus(
+        corpus_path,
+        progress=progress,
+        extra=extra,
+        engine=engine,
+        scheduler=scheduler,
+        **load_options,
+    )
     chosen: list[StoryChoice] = []
     notes: list[str] = []
     if run_stories:

@@ -23,6 +23,7 @@ from analysis.report.catalog import MAX_STORY_REPORTS, STORY_NOTEBOOK
 from analysis.report.execute import store_outputs
 from analysis.report.outcome import ReportSet
 from analysis.report.parameters import cli_parameters
+from analysis.report.prepare import ENGINES
 from analysis.report.signals import Terminated
 from analysis.report.stories import story_reports_run
 
@@ -99,6 +100,19 @@ def _parser() -> argparse.ArgumentParser:
         help="how a text file is split into stories (default: auto)",
     )
     parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="local",
+        help="where the analysis pass runs: this machine's cores, or a Dask cluster "
+        "(default: local)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler of a running cluster, e.g. tcp://10.0.0.1:8786 "
+        "(default: a local cluster)",
+    )
+    parser.add_argument(
         "--store", action="store_true", help="re-execute notebooks in place on the seeds"
     )
     return parser
@@ -121,6 +135,8 @@ def _build(args: argparse.Namespace, out: Path) -> ReportSet:
         jobs=args.jobs,
         encoding=args.encoding,
         stories_per_file=args.stories_per_file,
+        engine=args.engine,
+        scheduler=args.scheduler,
     )
 
 
@@ -128,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The command line; returns the exit code (0 built, 1 a report failed, 2 bad arguments)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.scheduler is not None and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
     out = Path(args.out) if args.out else config.reports_dir()
     try:
         if args.store:

@@ -17,9 +17,15 @@ import pandas as pd
 
 from analysis import corpus as corpus_module
 from analysis import pipeline
-from analysis.sentiment import story_sentiment
+from analysis.errors import ParameterError
+from analysis.sentiment import DEFAULT_SCORE
 
-__all__ = ["PreparedCorpus", "corpus_facts", "prepare_corpus"]
+__all__ = ["ENGINES", "PreparedCorpus", "corpus_facts", "prepare_corpus"]
+
+#: Where the analysis pass runs: this machine's worker processes, or a Dask cluster.
+ENGINES = ("local", "dask")
+#: Story columns the runner does not need (the texts; the notebooks read them themselves).
+_TEXT_COLUMNS = ("text", "raw_text")
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,8 @@ class PreparedCorpus:
     Attributes:
         facts: the counts shown on the index page (:func:`corpus_facts`).
         story_ids: the ids of the selected stories, in corpus order.
-        stories: the selected stories (the corpus' stories table).
+        stories: the selected stories (the corpus' stories table without ``text`` and
+            ``raw_text``).
         tone: each selected story's tone, indexed by ``story_id``: the mean default sentence
             score (``mean_score`` of :func:`analysis.sentiment.story_sentiment`); stories
             without sentences are absent.
@@ -55,18 +62,34 @@ def prepare_corpus(
     extra: dict[str, Any] | None = None,
     encoding: str = "utf-8",
     stories_per_file: str = "auto",
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> PreparedCorpus:
     """Load the corpus and run the shared analysis pass once, filling the cache.
 
     Every notebook then reads the pass from the cache instead of recomputing it. The
     notebooks' filter parameters in ``extra`` are applied; ``encoding`` and
-    ``stories_per_file`` are passed to :func:`analysis.corpus.load_corpus`.
+    ``stories_per_file`` are passed to :func:`analysis.corpus.load_corpus`. ``engine="dask"``
+    runs the pass on a Dask cluster (:func:`analysis.dask_engine.analyze_on_cluster`): a
+    LocalCluster, or the running scheduler at ``scheduler`` (``tcp://host:8786``).
+
+    Raises:
+        ParameterError: an unknown ``engine``, or a ``scheduler`` with the local engine.
     """
+    if engine not in ENGINES:
+        raise ParameterError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if scheduler is not None and engine != "dask":
+        raise ParameterError("--scheduler needs --engine dask")
     show = None if progress else False  # a bar on long runs in a terminal only
     corpus = corpus_module.load_corpus(
         corpus_path, progress=show, encoding=encoding, stories_per_file=stories_per_file
     )
-    result = pipeline.analyze(corpus, progress=show)
+    if engine == "dask":
+        from analysis.dask_engine import analyze_on_cluster
+
+        result = analyze_on_cluster(corpus, scheduler=scheduler, progress=show)
+    else:
+        result = pipeline.analyze(corpus, progress=show)
     extra = extra or {}
     selected = corpus_module.select_stories(
         corpus,
@@ -79,22 +102,29 @@ def prepare_corpus(
         facts["selection"] = ", ".join(
             f"{k}={extra[k]!r}" for k in ("filters", "date_from", "date_to") if extra.get(k)
         )
+    stories = selected.stories.drop(columns=[c for c in _TEXT_COLUMNS if c in selected.stories])
     return PreparedCorpus(
         facts,
-        selected.stories["story_id"].tolist(),
-        selected.stories,
-        _story_tone(selected.stories, result),
+        stories["story_id"].tolist(),
+        stories,
+        _story_tone(stories, result),
     )
 
 
 def _story_tone(stories: pd.DataFrame, result: pipeline.Analysis) -> pd.Series:
-    """The tone of each story of ``stories`` that has sentences, indexed by ``story_id``."""
-    scored = result.sentiment[result.sentiment["story_id"].isin(set(stories["story_id"]))]
+    """The tone of each story of ``stories`` that has sentences, indexed by ``story_id``: the
+    mean default score of its sentences (``mean_score`` of
+    :func:`analysis.sentiment.story_sentiment`), read without the sentence texts."""
+    scores = result.sentence_scores([DEFAULT_SCORE])
+    scored = scores[scores["story_id"].isin(set(stories["story_id"]))]
     if scored.empty:
         return pd.Series(dtype="float64", name="tone")
-    table = story_sentiment(scored, stories, group="story_id")
+    tone = scored.groupby("story_id", sort=False)[DEFAULT_SCORE].mean()
+    order = [s for s in stories["story_id"] if s in tone.index]
     return pd.Series(
-        table["mean_score"].to_numpy(dtype="float64"), index=table["story_id"], name="tone"
+        tone.loc[order].to_numpy(dtype="float64"),
+        index=pd.Index(order, name="story_id"),
+        name="tone",
     )
 
 
