@@ -81,6 +81,7 @@ from analysis.report.publish import MANIFEST
 from analysis.report.render import render_html, write_plotly_asset
 from analysis.report.stories import StoryChoice, representative_stories
 from analysis.report.summary import SUMMARY_TAG
+from analysis.report.table_view import init_tables, show_table, table_html
 from analysis.report.tables import DISPLAY_ROWS, shown_rows
 
 __all__ = [
@@ -102,13 +103,16 @@ __all__ = [
     "StoryChoice",
     "build_reports",
     "corpus_facts",
+    "init_tables",
     "main",
     "notebook_parameters",
     "prepare_corpus",
     "representative_stories",
     "render_html",
     "run_notebook",
+    "show_table",
     "shown_rows",
     "store_outputs",
+    "table_html",
     "write_plotly_asset",
 ]
