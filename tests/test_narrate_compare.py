@@ -50,7 +50,7 @@ def test_frame_statements_follow_the_framing_table(statements):
     assert "(17.4 hits per 1,000 words)" in only.loc["conflict", "statement"]
     assert only.loc["human_interest", "source_row"] == LOS_ANGELES
     assert only.loc["human_interest", "statement"].startswith(
-        "Only **the Los Angeles lead** carries the *Human interest* frame (47.6"
+        "Only **the Los Angeles lead** carries the *Human interest* frame (31.7"
     )
     absent = _rule(statements, "frame_absent").iloc[0]
     assert absent["source_column"] == "morality, responsibility"

@@ -27,7 +27,7 @@ def test_story_statements_for_the_los_angeles_lead(seed_analysis):
     statements = narrate_story.story_statements(seed_analysis, LOS_ANGELES)
     assert statements["statement"].iloc[0] == (
         "**The Los Angeles lead** (63 words, a truncated lead) is the most negative of 4 stories "
-        "in tone (-0.30) and ranks 1st on the *Human interest* frame (47.6 hits per 1,000 words)."
+        "in tone (-0.30) and ranks 1st on the *Human interest* frame (31.7 hits per 1,000 words)."
     )
     length = _rule(statements, "story_length")["statement"].iloc[0]
     assert "it is a truncated lead" in length

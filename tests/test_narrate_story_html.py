@@ -40,7 +40,7 @@ def test_story_text_html_on_a_seed(seed_analysis):
     assert page.count('<span class="sentence"') == 2
     assert 'title="sentence 0: vader_textblob_mean -0.464; VADER -0.927; TextBlob +0.000' in page
     assert "frames: Human interest" in page
-    assert ">parents<sup" in page
+    assert ">his parents<sup" in page
     assert 'Nicholas "Nick" Reiner' not in page  # quotes are escaped too
     assert "Nicholas &quot;Nick&quot; " in page
     assert page.startswith('<div class="story-text"') and page.endswith("</p></div>")
