@@ -26,6 +26,10 @@ differences within them named) are written, with their constants, in
   and plotly.js is not repeated in every report. nbconvert drops the plotly mimetype (it cannot
   represent it) and keeps this HTML.
 
+Layout: :func:`show` and :func:`figure_html` lay every chart out to read at any page width
+(:func:`analysis.figures.rules.fit_layout`: no fixed width, the legend beside the plot, titles
+wrapped), so no helper has to place its legend.
+
 Untrusted text: plotly.js reads a few HTML-like tags in every label (``<b>``, ``<a href>``…).
 :func:`escape_figure` passes every data string of a figure (categories, trace names, text,
 hover text, custom data, tick labels) through :func:`analysis.safe.plot_text` on its way out, in
@@ -44,6 +48,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from analysis.figures.rules import fit_layout
 from analysis.safe import plot_text
 
 __all__ = ["TOPIC_COLOURS", "escape_figure", "figure_html", "show"]
@@ -138,8 +143,9 @@ def escape_figure(fig: go.Figure) -> go.Figure:
 
 def figure_html(fig: go.Figure, name: str) -> str:
     """The chart as an HTML fragment with a fixed div id and no embedded plotly.js; data
-    strings are escaped (:func:`escape_figure`)."""
-    return _html(escape_figure(fig), name)
+    strings are escaped (:func:`escape_figure`) and the layout fitted to any page width
+    (:func:`~analysis.figures.rules.fit_layout`)."""
+    return _html(fit_layout(escape_figure(fig)), name)
 
 
 def _html(fig: go.Figure, name: str) -> str:
@@ -163,7 +169,7 @@ def show(fig: go.Figure, name: str) -> None:
     """
     from IPython.display import display
 
-    safe = escape_figure(fig)
+    safe = fit_layout(escape_figure(fig))
     bundle = {
         "application/vnd.plotly.v1+json": json.loads(pio.to_json(safe, validate=False)),
         "text/html": _html(safe, name),

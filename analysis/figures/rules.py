@@ -39,19 +39,34 @@ Rules (the constants are the defaults):
    (``sqrt(se1² + se2²)``) the subtitle says how many pairs do (:func:`se_note`): such a
    difference is within noise, not a difference the data show.
 4. **Scatters** label every drawn point with text (there are at most ``max_groups``).
+5. **Layout at any width** (:func:`fit_layout`, applied to every chart on its way out). Charts
+   follow the width of the page (``autosize``, no fixed width) and must read at 900 px
+   (JupyterLab's default notebook width) as at 1300 px. A legend never lies over the plot, its
+   axes or their titles: it stands in one column to the right of the plot, top-aligned, where
+   plotly.js measures its entries and widens the right margin to fit them ("legend automargin";
+   entries that do not fit the plot's height scroll). A chart with a colour bar or labels
+   (``n=…``) right of the plot keeps its legend above the plot instead, under the title, with
+   the top margin reserved for the rows the entries need at the narrowest width
+   (:data:`FIT_WIDTH`, text at :data:`CHAR_WIDTH` px a character). Titles are wrapped at words
+   to fit :data:`FIT_WIDTH` and pinned to the top; the top margin grows by the lines added (and
+   the chart's height with it, so the plot keeps its size), above subplot titles when there
+   are any.
 
 The rules read counts from the tables; they never recompute a measure the analysis step owns.
 """
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from analysis._checks import group_labels, positive_int
 from analysis.errors import ParameterError
@@ -68,10 +83,13 @@ __all__ = [
     "OTHER_COLOUR",
     "SERIES_COLOURS",
     "Groups",
+    "CHAR_WIDTH",
+    "FIT_WIDTH",
     "check_highlight",
     "check_min_n",
     "choose_groups",
     "fade_row",
+    "fit_layout",
     "group_sizes",
     "is_tone",
     "keep_only",
@@ -515,3 +533,161 @@ def fade_row(index: int) -> dict[str, object]:
 def check_min_n(min_n: object) -> int:
     """``min_n`` as an int >= 0 (0 mutes nothing)."""
     return positive_int(min_n, "min_n", minimum=0)
+
+
+#: Narrowest chart width (px) a layout is fitted for: a report or notebook read at 900 px, less
+#: the page's padding and the output area's prompt column.
+FIT_WIDTH: Final = 760
+#: Widest average character of 12 px text (DejaVu Sans, the widest of the fonts browsers fall
+#: back to for plotly's "Open Sans"), in px; other sizes scale with the font.
+CHAR_WIDTH: Final = 7.2
+#: Default font sizes of plotly: text and the chart title (px), and the height of a line.
+_FONT, _TITLE_FONT, _LINE = 12, 17, 1.3
+#: Space (px) kept above the title, under it, and above a row of subplot titles.
+_TITLE_TOP, _GAP, _SUBPLOT_TITLES = 9, 14, 24
+#: Legend entry: the symbol and the gaps around the text (px); one row's height.
+_ENTRY_EXTRA, _LEGEND_ROW = 48, 20
+_TAG = re.compile(r"<[^>]*>")
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_SUP = re.compile(r"^\s*<sup>(.*)</sup>\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def _visible(text: str) -> str:
+    """The characters of plotly label ``text`` that are drawn (tags dropped, entities read)."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def _wrap_line(line: str, limit: int) -> list[str]:
+    """``line`` (plotly text, tags closed within it) broken at spaces into parts of at most
+    ``limit`` drawn characters; a word longer than ``limit`` stays whole."""
+    words = re.split(r" (?![^<]*>)", line)  # spaces outside tags
+    parts: list[str] = []
+    current: list[str] = []
+    for word in words:
+        trial = " ".join([*current, word])
+        if current and len(_visible(trial)) > limit:
+            parts.append(" ".join(current))
+            current = [word]
+        else:
+            current.append(word)
+    parts.append(" ".join(current))
+    return parts
+
+
+def _wrapped_title(text: str, width: float, size: float) -> tuple[str, int]:
+    """``text`` wrapped to ``width`` px, and its number of lines (``<sup>`` text is 70 % of
+    ``size`` wide, but plotly.js gives every line of a title the full line height)."""
+    lines: list[str] = []
+    for line in _LINE_BREAK.split(text):
+        sup = _SUP.match(line)
+        scale = 0.7 if sup else 1.0
+        limit = max(10, int(width / (CHAR_WIDTH * size * scale / _FONT)))
+        parts = _wrap_line(sup.group(1) if sup else line, limit)
+        lines.extend(f"<sup>{p}</sup>" for p in parts) if sup else lines.extend(parts)
+    return "<br>".join(lines), len(lines)
+
+
+def _legend_entries(fig: go.Figure) -> list[str]:
+    """The names shown in the legend (one per legend group), ``[]`` when there is no legend."""
+    if fig.layout.showlegend is False:
+        return []
+    shown = [t for t in fig.data if t.showlegend is not False and t.name]
+    if fig.layout.showlegend is not True and len(shown) < 2:
+        return []
+    names: list[str] = []
+    groups: set[str] = set()
+    for trace in shown:
+        group = trace.legendgroup
+        if group and group in groups:
+            continue
+        groups.add(group or "")
+        names.append(str(trace.name))
+    return names
+
+
+def _legend_rows(names: Sequence[str], width: float) -> int:
+    """Rows of a horizontal legend of ``names`` in ``width`` px (plotly.js: one row when all
+    fit, else columns as wide as the widest entry)."""
+    widths = [len(_visible(n)) * CHAR_WIDTH + _ENTRY_EXTRA for n in names]
+    if sum(widths) <= width:
+        return 1
+    per_row = max(1, int(width // max(widths)))
+    return math.ceil(len(names) / per_row)
+
+
+def _right_side_taken(fig: go.Figure) -> bool:
+    """Whether a colour bar or an annotation (``n=…`` labels) stands right of the plot."""
+    scaled = {"heatmap", "histogram2d", "contour", "histogram2dcontour"}
+    for trace in fig.data:
+        marker_bar = getattr(getattr(trace, "marker", None), "showscale", None)
+        if marker_bar is True or (trace.type in scaled and trace.showscale is not False):
+            return True
+    axis = fig.layout.coloraxis
+    if axis.colorscale is not None and axis.showscale is not False:
+        return True
+    return any(
+        (a.xref == "paper" or str(a.xref or "").endswith("domain"))
+        and a.x is not None
+        and a.x >= 1
+        for a in fig.layout.annotations
+    )
+
+
+def fit_layout(fig: go.Figure, *, width: float = FIT_WIDTH) -> go.Figure:
+    """A copy of ``fig`` laid out to read at any page width (the module's rule 5).
+
+    Args:
+        fig: a figure from one of the helpers (not mutated).
+        width: the narrowest width (px) the title and a top legend are fitted for.
+
+    Returns:
+        The copy: ``autosize`` on and no fixed width; the title wrapped and pinned to the top;
+        the legend to the right of the plot (above it when the right is taken); the
+        top margin and the height grown by what the title, a top legend and subplot titles
+        need.
+
+    >>> fig = go.Figure([go.Scatter(name=n, y=[1]) for n in "ab"])
+    >>> out = fit_layout(fig.update_layout(width=500, legend={"orientation": "h", "y": -0.2}))
+    >>> out.layout.width, out.layout.autosize, out.layout.legend.orientation, out.layout.legend.x
+    (None, True, 'v', 1.02)
+    """
+    out = go.Figure(fig)
+    layout = out.layout
+    title = layout.title.text or ""
+    size = (layout.title.font.size if layout.title.font else None) or _TITLE_FONT
+    text, n_lines = _wrapped_title(title, width * 0.95, size) if title else ("", 0)
+    subplot_titles = any(
+        a.yref == "paper" and a.y is not None and a.y >= 1 and a.yanchor == "bottom"
+        for a in layout.annotations
+    )
+    top = (_TITLE_TOP + n_lines * size * _LINE + _GAP) if title else 0.0
+    names = _legend_entries(out)
+    legend_top = top
+    on_top = bool(names) and _right_side_taken(out)
+    if on_top:
+        # the legend spans the plot's width: the chart's less the default side margins
+        top += _legend_rows(names, width - 160) * _LEGEND_ROW + _GAP
+    top += _SUBPLOT_TITLES if subplot_titles else 0.0
+    given = layout.margin.t if layout.margin.t is not None else 100
+    needed = math.ceil(max(given, top))
+    height = (layout.height or 450) + needed - given
+    layout.update(autosize=True, width=None, height=height, margin={"t": needed})
+    if title:
+        # plotly.js lifts a title of several lines by about one line less the first's ascent
+        pad = _TITLE_TOP + (0.9 * size if n_lines > 1 else 0.2 * size)
+        layout.title.update(text=text, yref="container", y=1, yanchor="top", pad={"t": pad})
+    if on_top:
+        layout.legend.update(
+            orientation="h",
+            xref="paper",
+            x=0,
+            xanchor="left",
+            yref="container",
+            y=1 - legend_top / height,
+            yanchor="top",
+        )
+    elif names:
+        layout.legend.update(
+            orientation="v", xref="paper", x=1.02, xanchor="left", yref="paper", y=1, yanchor="top"
+        )
+    return out

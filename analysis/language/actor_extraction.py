@@ -45,6 +45,7 @@ gold annotation); on news with many unknown organisations expect more ``other`` 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -512,11 +513,35 @@ def merged_story_mentions(stories: Iterable[tuple[str, list]]) -> list[list[dict
             :func:`analysis.language.tables.sentences_by_story` gives.
 
     Returns:
-        The mention dicts of each story, in the order given.
+        The mention dicts of each story, in the order given (fresh copies: the last result is
+        kept for the next call on the same sentences).
     """
-    out = [story_mentions(story_id, sents) for story_id, sents in stories]
-    merge_across_stories(out, actor_gazetteer())
-    return out
+    stories = list(stories)
+    key = _mentions_key(stories)
+    if key not in _MENTIONS_MEMO:
+        out = [story_mentions(story_id, sents) for story_id, sents in stories]
+        merge_across_stories(out, actor_gazetteer())
+        _MENTIONS_MEMO.clear()
+        _MENTIONS_MEMO[key] = out
+    return [[dict(m) for m in mentions] for mentions in _MENTIONS_MEMO[key]]
+
+
+#: The last result of :func:`merged_story_mentions`, by :func:`_mentions_key`: a report asks for
+#: the mentions of the same sentences twice (actors, then quotations), and they are the slowest
+#: step of the language report. One entry; callers get copies, so they may change them.
+_MENTIONS_MEMO: dict[str, list[list[dict]]] = {}
+
+
+def _mentions_key(stories: list[tuple[str, list]]) -> str:
+    """SHA-256 of what the mentions are computed from: each story's id and its sentences'
+    ``sentence_id``, ``sentence_index``, ``start`` and ``text`` (the only fields read)."""
+    digest = hashlib.sha256()
+    for story_id, sents in stories:
+        digest.update(repr(story_id).encode())
+        for row in sents:
+            fields = (row.sentence_id, int(row.sentence_index), int(row.start), row.text)
+            digest.update(repr(fields).encode())
+    return digest.hexdigest()
 
 
 def is_description(text: str) -> bool:

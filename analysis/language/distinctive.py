@@ -147,11 +147,19 @@ def _names_source(
 ) -> np.ndarray:
     """Whether each term contains one of ``names`` as consecutive words."""
     out = np.zeros(len(terms), dtype=bool)
+    # a one-word name also matches its web address ("foxnews.com"): every word that starts with
+    # the name and a period, found by the word's parts before each of its periods
+    addresses: dict[str, list[list[int]]] = {}
+    if any(len(name) == 1 for name in names):
+        for word, ids in words.items():
+            cut = word.find(".")
+            while cut != -1:
+                addresses.setdefault(word[:cut], []).append(ids)
+                cut = word.find(".", cut + 1)
     for name in names:
-        if len(name) == 1:  # also its web address: "foxnews.com"
-            for word, ids in words.items():
-                if word.startswith(name[0] + "."):
-                    out[ids] = True
+        if len(name) == 1:
+            for ids in addresses.get(name[0], ()):
+                out[ids] = True
         for i in words.get(name[0], ()):
             parts = tuple(terms[i].split())
             n = len(name)

@@ -5,7 +5,9 @@ starts in the notebooks folder; :func:`run_notebook` turns that into a report (t
 notebook and its HTML, written atomically); :func:`run_notebooks` runs a build's tasks in
 threads and stops every kernel when the run is interrupted; :func:`store_outputs` re-executes
 notebooks in place on the seeds so the outputs compared by nbval are regenerated. Execution
-metadata (timings, timestamps) is stripped so the stored files are deterministic.
+metadata (timings, timestamps) is stripped so the stored files are deterministic, and notebooks
+are written in the form JupyterLab saves (:mod:`analysis.report.lab_form`), so opening and
+saving one in Lab leaves the file as it was.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from analysis.report.kernels import (
     kernels_of_run,
     kill_kernels,
 )
+from analysis.report.lab_form import lab_form, write_stored
 from analysis.report.outcome import ReportOutcome, ReportTask
 from analysis.report.render import render_html
 from analysis.report.summary import notebook_summary
@@ -130,7 +133,7 @@ def run_notebook(
             return outcome(ok=False, seconds=time.perf_counter() - started, error=error)
         nb = strip_execution_metadata(nbformat.read(executed, as_version=4))
         page = render_html(nb, show_code=show_code)
-        atomic_write(notebook_path, nbformat.writes(nb))
+        atomic_write(notebook_path, nbformat.writes(lab_form(nb)) + "\n")
         atomic_write(html_path, page)
     return outcome(
         ok=True,
@@ -220,5 +223,5 @@ def store_outputs(names: Sequence[str] | None = None) -> None:
             target = Path(tmp) / path.name
             execute_notebook(path, target, {}, config.NOTEBOOKS_DIR)
             nb = strip_execution_metadata(nbformat.read(target, as_version=4))
-        nbformat.write(nb, path)
+        write_stored(nb, path)
         print(f"stored outputs of {path.name}", flush=True)
