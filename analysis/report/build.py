@@ -35,7 +35,7 @@ from analysis.report.outcome import ReportOutcome, ReportSet, ReportTask
 from analysis.report.parameters import check_parameters, notebook_parameters
 from analysis.report.prepare import PreparedCorpus, corpus_facts, prepare_corpus
 from analysis.report.publish import build_folder, publish
-from analysis.report.render import write_plotly_asset
+from analysis.report.render import inline_assets, write_plotly_asset
 from analysis.report.reuse import lookup, reuse_key, store
 from analysis.report.signals import sigterm_unwinds
 from analysis.report.skips import skip_reason
@@ -57,6 +57,7 @@ def build_reports(
     notebooks: Sequence[str] | None = None,
     parameters: dict[str, Any] | None = None,
     show_code: bool = False,
+    self_contained: bool = False,
     progress: bool = True,
     stories: Sequence[str] | str | None = None,
     jobs: int | None = None,
@@ -80,6 +81,8 @@ def build_reports(
             every notebook that declares them; each must be declared by a notebook being run
             and match its annotation.
         show_code: keep code cells in the HTML.
+        self_contained: write each report as one HTML file with plotly.js (and any other
+            asset) inside (:func:`~analysis.report.render.inline_assets`).
         progress: print one line per report as it finishes.
         stories: story ids to write a per-story report for; ``None`` for a typical and an
             extreme story per group of the ``group`` parameter (for ``group=story_id``, the
@@ -145,6 +148,11 @@ def build_reports(
         report_set.outcomes = _run_tasks(
             tasks, build, prepared, jobs=jobs, show_code=show_code, progress=progress
         )
+        if self_contained:
+            for outcome in report_set.outcomes:
+                page = safe.output_path(build, f"{outcome.name}.html")
+                if outcome.ok and page.exists():
+                    outcome.size_bytes = inline_assets(page).stat().st_size
         built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
         page = index_html(report_set, built, time.perf_counter() - started)
         atomic_write(safe.output_path(build, "index.html"), page)

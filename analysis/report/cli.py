@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     parser.add_argument(
+        "--self-contained",
+        action="store_true",
+        help="write each HTML report as one file with plotly.js inside (about 5 MB each), "
+        "so it opens without the assets folder",
+    )
+    parser.add_argument(
         "--stories",
         nargs="+",
         metavar="STORY_ID",
@@ -131,6 +137,7 @@ def _build(args: argparse.Namespace, out: Path) -> ReportSet:
         notebooks=args.only,
         parameters=extra,
         show_code=args.show_code,
+        self_contained=args.self_contained,
         stories=stories,
         jobs=args.jobs,
         encoding=args.encoding,
