@@ -174,6 +174,7 @@ class Analysis:
         self.story_keys = tuple(story_keys)
         self._tables = tables
         self._sentiment = sentiment
+        self._embedding: tuple[ArticleCache, bool | None] | None = None
         self._keyed_terms = keyed_terms
         self._has_terms = keyed_terms is not None or (
             tables is not None and "terms" in tables.versions
@@ -192,9 +193,20 @@ class Analysis:
     @functools.cached_property
     def sentiment(self) -> pd.DataFrame:
         if self._sentiment is not None:
-            return self._sentiment
-        scores = self._read("sentiment", None)
-        return _sentiment_table(self.corpus, self.story_keys, scores)
+            table = self._sentiment
+        else:
+            table = _sentiment_table(self.corpus, self.story_keys, self._read("sentiment", None))
+        if self._embedding is not None:
+            from analysis.sentiment import with_embedding_scores
+
+            store, progress = self._embedding
+            table = with_embedding_scores(table, cache=store, progress=progress)
+        return table
+
+    def add_embedding_scores(self, store: ArticleCache, *, progress: bool | None = None) -> None:
+        """Add the sentence-embedding scores to :attr:`sentiment` (computed on first use)."""
+        self._embedding = (store, progress)
+        self.__dict__.pop("sentiment", None)
 
     def sentence_scores(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """Sentence scores without the sentence texts: ``story_id``, ``sentence_id``,
@@ -524,6 +536,7 @@ def analyze(
     cache: bool | ArticleCache | None = True,
     workers: int | None = None,
     progress: bool | None = None,
+    embedding: bool = False,
 ) -> Analysis:
     """Run the shared analysis pass: sentiment, frames (each codebook) and term counts.
 
@@ -541,10 +554,23 @@ def analyze(
             in memory) or an ``ArticleCache``.
         workers: worker processes (``None``: all cores on large corpora, one on small ones).
         progress: show a progress bar (``None``: on long runs in a terminal).
+        embedding: also the optional sentence-embedding scores ``embedding_polarity`` and
+            ``embedding_vader`` in ``sentiment`` (:func:`analysis.sentiment.with_embedding_scores`:
+            needs the ``embeddings`` extra; batched in this process, each sentence's score cached
+            in the same cache by its text, the model's and the head's hashes).
 
     Returns:
         An :class:`Analysis`.
+
+    Raises:
+        EmbeddingUnavailableError: ``embedding=True`` without the extra (the message names it).
     """
+    if embedding:
+        from analysis.sentiment import EmbeddingUnavailableError, embedding_unavailable
+
+        reason = embedding_unavailable()
+        if reason is not None:  # fail before the long pass, not after it
+            raise EmbeddingUnavailableError(reason)
     store = resolve_cache(cache)
     plan = plan_pass(corpus, codebooks=codebooks, terms=terms, store=store)
     tables = PassTables(store, plan.versions, plan.unique_keys)
@@ -564,7 +590,10 @@ def analyze(
         first_story = plan.first_story(corpus)
         for name, frames in sink.timeouts.items():
             _report_timeouts(pd.concat(frames, ignore_index=True), plan.specs[name], first_story)
-    return Analysis(corpus, codebooks=plan.books, story_keys=plan.story_keys, tables=tables)
+    result = Analysis(corpus, codebooks=plan.books, story_keys=plan.story_keys, tables=tables)
+    if embedding:
+        result.add_embedding_scores(store, progress=progress)
+    return result
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,11 @@ _SCORE_LABELS = {
     "vader_compound": "VADER compound",
     "textblob_polarity": "TextBlob polarity",
     "vader_textblob_mean": "the mean of VADER compound and TextBlob polarity",
+    "embedding_polarity": "the sentence-embedding score (all-MiniLM-L6-v2 with a ridge head)",
+    "embedding_vader": (
+        "the equal-weight mean of VADER compound and the sentence-embedding score "
+        "(all-MiniLM-L6-v2 with a ridge head)"
+    ),
 }
 #: An arc is described only for groups with at least this many sentences.
 ARC_MIN_SENTENCES: Final = 10

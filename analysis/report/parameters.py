@@ -273,12 +273,29 @@ def check_parameters(names: Sequence[str], parameters: dict[str, Any]) -> dict[s
         _check_name(param, value, declared, names)
         for notebook, kind in declared[param]:
             _check_value(param, value, notebook, kind)
+    if "score" in parameters:
+        _check_score(parameters["score"])
     start, end = parameters.get("date_from"), parameters.get("date_to")
     if isinstance(start, str) and isinstance(end, str) and start > end:
         raise ParameterError(
             f"parameter date_from={start!r} is after date_to={end!r}: no story can match"
         )
     return dict(parameters)
+
+
+def _check_score(score: Any) -> None:
+    """``-p score=...`` names a known score, and an embedding score only with its extra."""
+    from analysis.sentiment import EMBEDDING_SCORES, POLARITY_SCORES, embedding_unavailable
+
+    known = ["default", *POLARITY_SCORES, *EMBEDDING_SCORES]
+    if score not in known:
+        close = difflib.get_close_matches(str(score), known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ParameterError(f"parameter score={_show(score)}: {hint}choose one of {known}")
+    if score in EMBEDDING_SCORES:
+        reason = embedding_unavailable()
+        if reason is not None:
+            raise ParameterError(f"parameter score={score!r}: {reason}")
 
 
 # --- reading -p NAME=VALUE -------------------------------------------------------------------

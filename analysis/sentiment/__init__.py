@@ -21,7 +21,14 @@ One module per step, each re-exported here:
   neutral band rule (:func:`classify`: clearly positive at ``score >= band``, clearly negative
   at ``score <= -band``; VADER's convention, band 0.05);
 - :mod:`~analysis.sentiment.targets`: the tone of the sentences that mention named targets;
-- :mod:`~analysis.sentiment.evidence`: the most negative and positive sentences of each story.
+- :mod:`~analysis.sentiment.evidence`: the most negative and positive sentences of each story;
+- optional, with the ``embeddings`` extra (``pip install -e ".[embeddings]"``):
+  :mod:`~analysis.sentiment.embedding` adds ``embedding_polarity`` (a ridge head on
+  all-MiniLM-L6-v2 sentence embeddings, Reimers & Gurevych 2019, trained on the human ratings
+  published with VADER) and ``embedding_vader`` (its equal-weight ensemble with VADER) to a
+  scored table (:func:`with_embedding_scores`); :mod:`~analysis.sentiment.encoder` runs the
+  model offline, :mod:`~analysis.sentiment.head` fits and loads the head
+  (``python -m analysis.sentiment.train_head`` retrains it).
 
 The plain-language reading of these tables for reports is :mod:`analysis.narrate.sentiment`.
 """
@@ -34,10 +41,18 @@ from analysis.sentiment.aggregate import (
     story_sentiment,
 )
 from analysis.sentiment.drivers import sentiment_drivers
+from analysis.sentiment.embedding import (
+    EmbeddingUnavailableError,
+    embedding_unavailable,
+    score_embedding,
+    sentence_embeddings,
+    with_embedding_scores,
+)
 from analysis.sentiment.evidence import sentiment_evidence
 from analysis.sentiment.scoring import (
     CACHE_SIZE,
     DEFAULT_SCORE,
+    EMBEDDING_SCORES,
     METHOD_VERSION,
     POLARITY_SCORES,
     SCORE_COLUMNS,
@@ -60,6 +75,7 @@ from analysis.sentiment.targets import (
 __all__ = [
     "CACHE_SIZE",
     "DEFAULT_SCORE",
+    "EMBEDDING_SCORES",
     "METHOD_VERSION",
     "MIN_TARGET_MENTIONS",
     "NEUTRAL_BAND",
@@ -68,13 +84,17 @@ __all__ = [
     "SCORE_COLUMNS",
     "TARGET_TOP",
     "TARGET_TYPES",
+    "EmbeddingUnavailableError",
     "ScoreName",
     "cache_info",
     "classify",
     "clear_cache",
     "corpus_targets",
+    "embedding_unavailable",
     "resolve_score",
+    "score_embedding",
     "score_texts",
+    "sentence_embeddings",
     "sentence_sentiment",
     "sentiment_arc",
     "sentiment_drivers",
@@ -82,4 +102,5 @@ __all__ = [
     "story_sentiment",
     "target_mentions",
     "target_sentiment",
+    "with_embedding_scores",
 ]

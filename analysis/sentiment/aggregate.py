@@ -34,6 +34,8 @@ from analysis._checks import positive_int, require_columns
 from analysis.errors import ParameterError
 from analysis.sentiment.scoring import (
     DEFAULT_SCORE,
+    EMBEDDING_HINT,
+    EMBEDDING_SCORES,
     POLARITY_SCORES,
     SCORED_COLUMNS,
     SCORED_HINT,
@@ -103,18 +105,22 @@ _STORY_REQUIRED = ("story_id", "is_truncated", "n_words")
 # --------------------------------------------------------------------------- arguments
 
 
-def resolve_score(score: str) -> str:
+def resolve_score(score: str, scored: pd.DataFrame | None = None) -> str:
     """The score column a ``score`` argument names (``"default"`` is :data:`DEFAULT_SCORE`).
+
+    The optional embedding scores (``embedding_vader``, ``embedding_polarity``) are accepted
+    when ``scored`` holds them (added by :func:`analysis.sentiment.with_embedding_scores`).
 
     >>> resolve_score("default")
     'vader_textblob_mean'
     """
     if score == "default":
         return DEFAULT_SCORE
-    if not isinstance(score, str) or score not in POLARITY_SCORES:
-        raise ParameterError(
-            f"score must be 'default' or one of {list(POLARITY_SCORES)}, got {score!r}"
-        )
+    known = (*POLARITY_SCORES, *EMBEDDING_SCORES)
+    if not isinstance(score, str) or score not in known:
+        raise ParameterError(f"score must be 'default' or one of {list(known)}, got {score!r}")
+    if scored is not None and score in EMBEDDING_SCORES:
+        require_columns(scored, (score,), "scored", hint=EMBEDDING_HINT)
     return score
 
 
@@ -203,7 +209,7 @@ def story_sentiment(
     >>> table["n_sentences"].tolist(), table["share_negative"].tolist()
     ([2, 1], [0.0, 1.0])
     """
-    name = resolve_score(score)
+    name = resolve_score(score, scored)
     band = check_band(neutral_band)
     frame = with_group(scored, stories, group)
     attrs = {"group": group, "score": name, "neutral_band": band}
@@ -263,7 +269,7 @@ def sentiment_arc(
     >>> arc["bin_end"].round(3).tolist(), arc["n_sentences"].tolist()
     ([0.333, 0.667, 1.0], [1, 1, 1])
     """
-    name = resolve_score(score)
+    name = resolve_score(score, scored)
     band = check_band(neutral_band)
     n_bins = positive_int(bins, "bins")
     frame = with_group(scored, stories, group)

@@ -113,7 +113,7 @@ def sentiment_evidence(
     [['most negative', 'A terrible crash.'], ['most positive', 'A fine win.'],
      ['typical', 'The report was filed.']]
     """
-    name = resolve_score(score)
+    name = resolve_score(score, scored)
     count = positive_int(n, "n")
     require_columns(
         scored,

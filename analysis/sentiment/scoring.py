@@ -33,6 +33,11 @@ use; it was chosen from the agreement with human ratings measured by
 :func:`analysis.sentiment_validation.choose_default_score` (figures in the comment at the
 constant).
 
+Two more polarities, :data:`EMBEDDING_SCORES` (``embedding_polarity`` from a sentence-embedding
+model and ``embedding_vader``, its ensemble with VADER), come from the optional extra
+``embeddings`` and are added to this module's table by
+:func:`analysis.sentiment.embedding.with_embedding_scores`; nothing here needs them.
+
 Both libraries are called through :mod:`analysis.sentiment.fast`, which gives their exact scores
 at a lower cost per sentence. Scoring is cached in-process by sentence text (an LRU cache of
 :data:`CACHE_SIZE` sentences, see :func:`cache_info`): scoring the same sentences again in one
@@ -55,6 +60,8 @@ from analysis.sentiment.fast import pattern_sentiment, vader
 __all__ = [
     "CACHE_SIZE",
     "DEFAULT_SCORE",
+    "EMBEDDING_HINT",
+    "EMBEDDING_SCORES",
     "INPUT_COLUMNS",
     "METHOD_VERSION",
     "POLARITY_SCORES",
@@ -84,6 +91,17 @@ POLARITY_SCORES: Final[tuple[str, ...]] = (
     "vader_compound",
     "textblob_polarity",
     "vader_textblob_mean",
+)
+#: Optional polarities in [-1, 1] from a sentence-embedding model, alone and ensembled with
+#: VADER: computed only with the ``embeddings`` extra, by
+#: :func:`analysis.sentiment.embedding.with_embedding_scores` (not part of
+#: :func:`sentence_sentiment`'s table, which needs no model).
+EMBEDDING_SCORES: Final[tuple[str, ...]] = ("embedding_polarity", "embedding_vader")
+#: What to do, appended to the error about a scored table that lacks an embedding score.
+EMBEDDING_HINT: Final = (
+    "Add the embedding scores with analysis.sentiment.with_embedding_scores(scored) or "
+    "analyze(corpus, embedding=True); they need the optional extra: "
+    'pip install -e ".[embeddings]".'
 )
 #: Columns of :func:`sentence_sentiment`'s table.
 SCORED_COLUMNS: Final[tuple[str, ...]] = (
@@ -125,7 +143,14 @@ CACHE_SIZE: Final = 2**17
 
 _INT_COLUMNS = ("sentence_index", "n_words")
 
-ScoreName = Literal["default", "vader_compound", "textblob_polarity", "vader_textblob_mean"]
+ScoreName = Literal[
+    "default",
+    "vader_compound",
+    "textblob_polarity",
+    "vader_textblob_mean",
+    "embedding_polarity",
+    "embedding_vader",
+]
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
