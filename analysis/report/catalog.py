@@ -13,6 +13,7 @@ __all__ = [
     "MAX_STORY_REPORTS",
     "NOTEBOOKS",
     "STORY_NOTEBOOK",
+    "EXPLORE_NOTEBOOK",
 ]
 
 #: The report set, in the order the index lists it: (notebook stem, one-line description).
@@ -31,6 +32,8 @@ NOTEBOOKS: list[tuple[str, str]] = [
 ]
 #: The per-story deep dive, run once per story with ``story_id`` as its parameter.
 STORY_NOTEBOOK = "story"
+#: The JupyterLab explorer: not a report; stored without its widget view (nbval compares the rest).
+EXPLORE_NOTEBOOK = "explore"
 #: Per-story reports built by default when each story is its own group (``group=story_id``):
 #: the first stories of the corpus; ``--stories all`` for all.
 MAX_STORY_REPORTS = 12
@@ -39,5 +42,6 @@ MAX_STORY_GROUPS = 12
 #: Reports that do not read the corpus: built once and reused while their inputs and the code
 #: are unchanged (see :mod:`analysis.report.reuse`).
 CORPUS_FREE: tuple[str, ...] = ("sentiment_validation",)
-#: Notebooks kept with stored outputs besides the report set (the deep dive, first story).
-EXTRA_STORED: tuple[str, ...] = (STORY_NOTEBOOK,)
+#: Notebooks kept with stored outputs besides the report set (the deep dive, first story; the
+#: explorer).
+EXTRA_STORED: tuple[str, ...] = (STORY_NOTEBOOK, EXPLORE_NOTEBOOK)

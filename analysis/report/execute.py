@@ -209,6 +209,14 @@ def _stop_kernels(cancel: threading.Event, futures: list[Future[ReportOutcome]])
         wait_for(running, timeout=0.2)
 
 
+def _drop_widget_views(nb: nbformat.NotebookNode) -> None:
+    """Drop widget views and state (random model ids that need a live kernel) from ``nb``."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if "nbval-ignore-output" in cell.metadata.get("tags", []):
+            cell.outputs = []
+
+
 def store_outputs(names: Sequence[str] | None = None) -> None:
     """Re-execute notebooks in place on the seeds (the outputs nbval compares against)."""
     known = [n for n, _ in catalog.NOTEBOOKS] + list(catalog.EXTRA_STORED)
@@ -223,5 +231,7 @@ def store_outputs(names: Sequence[str] | None = None) -> None:
             target = Path(tmp) / path.name
             execute_notebook(path, target, {}, config.NOTEBOOKS_DIR)
             nb = strip_execution_metadata(nbformat.read(target, as_version=4))
+        if name == catalog.EXPLORE_NOTEBOOK:
+            _drop_widget_views(nb)
         write_stored(nb, path)
         print(f"stored outputs of {path.name}", flush=True)
