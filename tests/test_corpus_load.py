@@ -96,3 +96,23 @@ def test_corpus_cache_key_holds_encoding_and_stories_per_file(tmp_path, monkeypa
     with pytest.warns(CorpusWarning, match=r"euro\.txt: not readable as utf-8"):
         again = load_corpus(path, cache=store)  # a cache hit repeats the first load's warning
     assert again.stories.equals(detected.stories)
+
+
+def test_a_folders_readme_and_licence_are_not_articles(tmp_path):
+    import warnings
+
+    from analysis import load_corpus
+
+    (tmp_path / "a.txt").write_text("Rain fell on the city all day long.\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Columns\n\nThe CSV has a text column.\n", "utf-8")
+    (tmp_path / "LICENSE.txt").write_text("Permission is granted to copy.\n", encoding="utf-8")
+    (tmp_path / "readme_notes.txt").write_text("Not documentation by name.\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        corpus = load_corpus(tmp_path, cache=False)
+    assert sorted(corpus.stories["source_file"]) == ["a.txt", "readme_notes.txt"]
+    assert sorted(corpus.skipped["source_file"]) == ["LICENSE.txt", "README.md"]
+    assert corpus.skipped["reason"].str.startswith("documentation of the folder").all()
+    assert sum("skipped README.md" in str(w.message) for w in caught) == 1
+    # a README given as the file to load is read: the user asked for it
+    assert len(load_corpus(tmp_path / "README.md", cache=False).stories) == 1

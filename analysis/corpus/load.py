@@ -52,11 +52,25 @@ from analysis.segment import SEGMENT_VERSION, Method, pysbd_version
 __all__ = ["LOADER_VERSION", "from_dataframe", "load_corpus", "stories_from_texts"]
 
 #: Bump when loading or normalisation can change a loaded corpus (part of the corpus cache key).
-LOADER_VERSION = "corpus-3"
+LOADER_VERSION = "corpus-4"
 #: Cached parts a corpus needs; ``skipped`` and ``notes`` are stored only when not empty (the
 #: cache names packs by their bytes, and empty tables of different corpora have the same bytes).
 _REQUIRED_PARTS = ("stories", "sentences")
 _OPTIONAL_PARTS = ("skipped", "notes", "furniture")
+
+
+#: File names (without suffix, any case) that document a folder rather than hold articles: a
+#: corpus folder's README or licence is skipped and listed in ``Corpus.skipped``.
+DOCUMENTATION_NAMES = frozenset(
+    "readme license licence copying notice changelog changes citation contributing authors"
+    " codebook datasheet".split()
+)
+
+
+def is_documentation(path: Path) -> bool:
+    """Whether a file in a corpus folder is its documentation (``README.md``, ``LICENSE.txt``
+    …), not an article."""
+    return path.stem.lower().split(".")[0] in DOCUMENTATION_NAMES
 
 
 def _iter_folder(path: Path) -> Iterator[Path]:
@@ -209,6 +223,16 @@ def _read_files(
     skipped: list[dict[str, Any]] = []
     notes: list[str] = []
     for file in files:
+        if root.is_dir() and is_documentation(file):
+            skip = {
+                "source_file": display_name(file, root),
+                "source_line": None,
+                "reason": "documentation of the folder (README, licence …), not an article; "
+                "rename the file to load it as one",
+            }
+            skipped.append(skip)
+            warnings.warn(_skip_message(skip), CorpusWarning, stacklevel=3)
+            continue
         try:
             read = file_records(
                 file,
