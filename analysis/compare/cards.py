@@ -413,7 +413,10 @@ def _term_table(
     story's names do not make a group's words."""
     kept = list(cards["group"])
     rest = work["group"].where(work["group"].isin(set(kept)), REST_GROUP)
-    counts_matrix = analysis.term_matrix() if analysis.term_counts is not None else None
+    try:  # (not ``analysis.term_counts``: building that long table only to test it is slow)
+        counts_matrix = analysis.term_matrix()
+    except ParameterError:  # the analysis was run without terms
+        counts_matrix = None
     min_stories = int(min(MIN_TERM_STORIES, cards["n_stories"].min()))
     terms = language.distinctive_terms(
         work.assign(group=rest),

@@ -100,7 +100,10 @@ def story_distinctive_terms(
     grouped = stories.drop(columns=["group"], errors="ignore").assign(
         group=np.where(stories["story_id"] == story, "story", REST_GROUP)
     )
-    counts = analysis.term_matrix() if analysis.term_counts is not None else None
+    try:  # (not ``analysis.term_counts``: building that long table only to test it is slow)
+        counts = analysis.term_matrix()
+    except ParameterError:  # the analysis was run without terms
+        counts = None
     terms = language.distinctive_terms(grouped, group="group", top_n=top_n, counts=counts)
     terms = terms[terms["group"] == "story"]
     columns = ["rank", "term", "z", "count", "count_rest", "per_1000", "per_1000_rest"]

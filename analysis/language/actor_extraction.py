@@ -41,11 +41,14 @@ administration") and ``Brentwood`` (a district) are typed ``other``. Counts chec
 the text: Russia 25, United States 20 (``U.S.`` 17 + "United States" 3), Nicolás Maduro 15.
 Missed on purpose: nationality adjectives (``Russian``, ``Soviet``). Recall was not measured (no
 gold annotation); on news with many unknown organisations expect more ``other`` types.
+
+The merged mentions of a set of sentences are kept in the analysis cache
+(:mod:`analysis.language.memo`; keyed by the sentences, versioned by this module, the merging
+rules and the data files): actors, quotations and sentiment targets read them in each report.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -63,6 +66,7 @@ from analysis.language.actor_merging import (
     name_words,
 )
 from analysis.language.data import ActorGazetteer, actor_gazetteer
+from analysis.language.memo import cached_tables, method_hash, records_key
 from analysis.language.tables import (
     check_group,
     check_table,
@@ -517,31 +521,66 @@ def merged_story_mentions(stories: Iterable[tuple[str, list]]) -> list[list[dict
         kept for the next call on the same sentences).
     """
     stories = list(stories)
+    return _mentions_lists(_mentions_frame(stories), len(stories))
+
+
+def _mentions_frame(stories: list[tuple[str, list]]) -> pd.DataFrame:
+    """The merged mentions of the stories as one table (:func:`_mentions_table`): kept for the
+    next call on the same sentences, and in the analysis cache for the next process."""
     key = _mentions_key(stories)
     if key not in _MENTIONS_MEMO:
-        out = [story_mentions(story_id, sents) for story_id, sents in stories]
-        merge_across_stories(out, actor_gazetteer())
+        tables, _ = cached_tables(
+            "actor-mentions",
+            f"{_MEMO_NAME}-{method_hash(_METHOD_FILES)}",
+            key,
+            lambda: ({"mentions": _mentions_table(_computed_mentions(stories))}, {}),
+        )
         _MENTIONS_MEMO.clear()
-        _MENTIONS_MEMO[key] = out
-    return [[dict(m) for m in mentions] for mentions in _MENTIONS_MEMO[key]]
+        _MENTIONS_MEMO[key] = tables["mentions"]
+    return _MENTIONS_MEMO[key]
 
 
-#: The last result of :func:`merged_story_mentions`, by :func:`_mentions_key`: a report asks for
+def _computed_mentions(stories: list[tuple[str, list]]) -> list[list[dict]]:
+    out = [story_mentions(story_id, sents) for story_id, sents in stories]
+    merge_across_stories(out, actor_gazetteer())
+    return out
+
+
+#: Name of the cached mentions (bump when the table's layout changes) and the source files
+#: whose content decides them (with the language data files, :func:`method_hash`).
+_MEMO_NAME = "mentions-1"
+_METHOD_FILES = ("language/actor_extraction.py", "language/actor_merging.py", "language/data.py")
+_MENTION_FIELDS = [*MENTION_COLUMNS, "n_words"]
+
+
+def _mentions_table(stories: list[list[dict]]) -> pd.DataFrame:
+    """The mentions of each story as one table (``_story``: the story's position)."""
+    rows = [(i, *(m[f] for f in _MENTION_FIELDS)) for i, ms in enumerate(stories) for m in ms]
+    frame = pd.DataFrame(rows, columns=["_story", *_MENTION_FIELDS])
+    types = {"_story": np.int64, "sentence_index": np.int64, "start": np.int64}
+    types.update({"end": np.int64, "n_words": np.int64, "titled": bool})
+    return frame.astype(types)
+
+
+def _mentions_lists(frame: pd.DataFrame, n_stories: int) -> list[list[dict]]:
+    """The inverse of :func:`_mentions_table`: one list of mention dicts per story."""
+    out: list[list[dict]] = [[] for _ in range(n_stories)]
+    columns = [frame[f].tolist() for f in ["_story", *_MENTION_FIELDS]]
+    for story, *values in zip(*columns, strict=True):
+        out[story].append(dict(zip(_MENTION_FIELDS, values, strict=True)))
+    return out
+
+
+#: The last result of :func:`_mentions_frame`, by :func:`_mentions_key`: a report asks for
 #: the mentions of the same sentences twice (actors, then quotations), and they are the slowest
 #: step of the language report. One entry; callers get copies, so they may change them.
-_MENTIONS_MEMO: dict[str, list[list[dict]]] = {}
+_MENTIONS_MEMO: dict[str, pd.DataFrame] = {}
 
 
 def _mentions_key(stories: list[tuple[str, list]]) -> str:
     """SHA-256 of what the mentions are computed from: each story's id and its sentences'
     ``sentence_id``, ``sentence_index``, ``start`` and ``text`` (the only fields read)."""
-    digest = hashlib.sha256()
-    for story_id, sents in stories:
-        digest.update(repr(story_id).encode())
-        for row in sents:
-            fields = (row.sentence_id, int(row.sentence_index), int(row.start), row.text)
-            digest.update(repr(fields).encode())
-    return digest.hexdigest()
+    return records_key(stories, ("sentence_id", "sentence_index", "start", "text"))
 
 
 def is_description(text: str) -> bool:
@@ -595,13 +634,8 @@ def actor_mentions(sentences: pd.DataFrame) -> pd.DataFrame:
     'Nicolás Maduro'
     """
     check_table(sentences, _SENTENCE_COLUMNS, "sentences")
-    stories = merged_story_mentions(sentences_by_story(sentences, _SENTENCE_COLUMNS))
-    rows = [m for mentions in stories for m in mentions]
-    out = pd.DataFrame(rows, columns=[*MENTION_COLUMNS, "n_words"])
-    out = out.astype(
-        {"sentence_index": np.int64, "start": np.int64, "end": np.int64, "titled": bool}
-    )
-    return out[MENTION_COLUMNS].reset_index(drop=True)
+    frame = _mentions_frame(sentences_by_story(sentences, _SENTENCE_COLUMNS))
+    return frame[MENTION_COLUMNS].reset_index(drop=True)
 
 
 def actors(corpus: Corpus, *, group: str = "story_id", top_n: int | None = None) -> pd.DataFrame:

@@ -39,6 +39,9 @@ Only ``named`` and ``resolved`` speakers are counted by :func:`top_speakers`.
 Attribution by reporting verbs follows the approach of Krestel, Bergler & Witte (2008),
 *Minding the Source: Automatic Tagging of Reported Speech in Newspaper Articles*, LREC 2008 (the
 source of ``speech_verbs.csv``), with the patterns above instead of a parser.
+
+The quotation table of a set of sentences is kept in the analysis cache
+(:mod:`analysis.language.memo`), keyed by the sentences and versioned by the method's files.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from analysis.language.actor_extraction import (
     merged_story_mentions,
 )
 from analysis.language.data import language_data
+from analysis.language.memo import cached_tables, method_hash, records_key
 from analysis.language.tables import check_group, check_table, group_values, sentences_by_story
 
 __all__ = [
@@ -555,6 +559,28 @@ def quotes(sentences: pd.DataFrame) -> pd.DataFrame:
     """
     check_table(sentences, _SENTENCE_COLUMNS, "sentences")
     stories = sentences_by_story(sentences, _SENTENCE_COLUMNS)
+    key = records_key(stories, _SENTENCE_COLUMNS[1:])
+    tables, _ = cached_tables(
+        "quotations",
+        f"{_MEMO_NAME}-{method_hash(_METHOD_FILES)}",
+        key,
+        lambda: ({"quotes": _computed_quotes(stories)}, {}),
+    )
+    return tables["quotes"]
+
+
+#: Name of the cached quotation tables (bump when their layout changes) and the source files
+#: whose content decides them (with the language data files, :func:`method_hash`).
+_MEMO_NAME = "quotes-1"
+_METHOD_FILES = (
+    "language/quotations.py",
+    "language/actor_extraction.py",
+    "language/actor_merging.py",
+    "language/data.py",
+)
+
+
+def _computed_quotes(stories: list[tuple[str, list]]) -> pd.DataFrame:
     rows = []
     for (story_id, sents), mentions in zip(stories, merged_story_mentions(stories), strict=True):
         if any('"' in row.text for row in sents):

@@ -215,13 +215,20 @@ def near_duplicates(
         return pd.DataFrame(columns=columns)
     x = _story_vectors(stories, counts, ngram_range)
     ids = [str(s) for s in stories["story_id"]]
-    rows = []
+    firsts, seconds, values = [], [], []
     for start, stop in _blocks(len(ids)):
         block = sp.triu(x[start:stop] @ x.T, k=start + 1, format="coo")
-        for r, c, v in zip(block.row, block.col, block.data, strict=True):
-            if v >= threshold - 1e-12:
-                rows.append((start + r, c, float(min(v, 1.0))))
-    rows.sort()
-    return pd.DataFrame([(ids[r], ids[c], v) for r, c, v in rows], columns=columns).astype(
-        {"similarity": float}
-    )
+        keep = block.data >= threshold - 1e-12
+        firsts.append(start + block.row[keep].astype(np.int64))
+        seconds.append(block.col[keep].astype(np.int64))
+        values.append(np.minimum(block.data[keep], 1.0))
+    first, second, value = (np.concatenate(a) for a in (firsts, seconds, values))
+    order = np.lexsort((second, first))  # each pair once: no ties
+    names = np.asarray(ids, dtype=object)
+    return pd.DataFrame(
+        [
+            (names[r], names[c], float(v))
+            for r, c, v in zip(first[order], second[order], value[order], strict=True)
+        ],
+        columns=columns,
+    ).astype({"similarity": float})

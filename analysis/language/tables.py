@@ -8,6 +8,7 @@ appearance and a missing value forms the group :data:`analysis._checks.MISSING_G
 
 from __future__ import annotations
 
+import collections
 import itertools
 
 import numpy as np
@@ -101,11 +102,19 @@ def sentences_by_story(sentences: pd.DataFrame, columns: list[str]) -> list[tupl
     """Sentence records (``columns``) grouped by story (order of first appearance), each story's
     sentences by ``sentence_index``."""
     table = sentences[columns]
-    order = {sid: i for i, sid in enumerate(dict.fromkeys(table["story_id"]))}
-    records = sorted(
-        table.itertuples(index=False, name="Sentence"),
-        key=lambda r: (order[r.story_id], r.sentence_index),
-    )
+    # what DataFrame.itertuples(index=False, name="Sentence") gives, from whole columns
+    # (iterating a pyarrow-backed string column value by value is many times slower)
+    record = collections.namedtuple("Sentence", [str(c) for c in table.columns], rename=True)
+    values = [table[c].tolist() for c in table.columns]
+    records = list(itertools.starmap(record, zip(*values, strict=True)))
+    index = table["sentence_index"]
+    if isinstance(index.dtype, np.dtype) and index.dtype.kind in "iu":
+        # stories by first appearance, then sentence_index; stable like sorted()
+        story = pd.factorize(table["story_id"], use_na_sentinel=False)[0]
+        records = [records[i] for i in np.lexsort((index.to_numpy(), story))]
+    else:
+        order = {sid: i for i, sid in enumerate(dict.fromkeys(table["story_id"].tolist()))}
+        records.sort(key=lambda r: (order[r.story_id], r.sentence_index))
     return [
         (str(story_id), list(group))
         for story_id, group in itertools.groupby(records, key=lambda r: r.story_id)

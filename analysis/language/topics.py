@@ -33,6 +33,12 @@ Labels, shares and typical sentences
     the sentences (of at least :data:`MIN_TYPICAL_WORDS` words) with the largest weight for the
     topic once projected on ``H`` (``NMF.transform``), searched in the :data:`TYPICAL_UNITS`
     units heaviest on the topic. Topics are numbered 1..k by decreasing total weight.
+
+Cache
+    A fitted model's tables are kept in the analysis cache (:mod:`analysis.language.memo`)
+    under the SHA-256 of the stories, sentences and options, with the method's source files
+    and the scikit-learn, NumPy and SciPy versions in the version: the language and comparison
+    reports share one fit of a corpus instead of fitting it in every kernel.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ import scipy.sparse as sp
 from analysis._checks import positive_int
 from analysis.errors import ParameterError
 from analysis.language.data import stop_words
+from analysis.language.memo import cached_tables, inputs_key, library_versions, method_hash
 from analysis.language.tables import check_group, check_table, corpus_tables, group_values
 from analysis.language.terms import (
     TermCounts,
@@ -418,13 +425,13 @@ def _typical_candidates(
         sent["unit_id"] = sent["story_id"] + "/p" + sent["paragraph_index"].astype(str)
     else:
         sent["unit_id"] = sent["story_id"]
-    n_words = sent["text"].map(lambda t: len(tokenize(t)))
-    sent = sent[n_words >= MIN_TYPICAL_WORDS]
     candidates: set[str] = set()
     for t in range(w.shape[1]):
         heavy = np.lexsort((np.arange(len(unit_ids)), -w[:, t]))[:TYPICAL_UNITS]
         candidates.update(unit_ids[i] for i in heavy if w[i, t] > 0)
-    return sent[sent["unit_id"].isin(candidates)].reset_index(drop=True)
+    sent = sent[sent["unit_id"].isin(candidates)]
+    n_words = sent["text"].map(lambda t: len(tokenize(t)))
+    return sent[n_words >= MIN_TYPICAL_WORDS].reset_index(drop=True)
 
 
 def _sentence_weights(
@@ -545,6 +552,64 @@ def topic_model(
         unit, n_topics, seed, top_terms, n_sentences, max_iter, ngram_range
     )
     chosen = choose_unit(corpus) if unit == "auto" else unit
+    options = (n_topics, chosen, tuple(int(n) for n in ngram_range), int(seed))
+    options += (top_terms, n_sentences, max_iter)
+    tables, scalars = cached_tables(
+        "topic-model",
+        f"{_MEMO_NAME}-{method_hash(_METHOD_FILES)}-{library_versions(_LIBRARIES)}",
+        _inputs_key(stories, sentences, options),
+        lambda: _model_tables(_topic_model(stories, sentences, *options)),
+    )
+    return TopicModel(**scalars, **tables)
+
+
+#: Name of the cached models (bump when their layout changes), the source files whose content
+#: decides them (with the language data files, :func:`method_hash`) and the libraries whose
+#: numerics they depend on.
+_MEMO_NAME = "topics-1"
+_METHOD_FILES = (
+    "language/topics.py",
+    "language/terms.py",
+    "language/tables.py",
+    "language/data.py",
+    "normalize.py",
+)
+_LIBRARIES = ("scikit-learn", "numpy", "scipy")
+_MODEL_TABLES = ("topics", "terms", "units", "shares", "typical")
+
+
+def _inputs_key(stories: pd.DataFrame, sentences: pd.DataFrame, options: tuple) -> str:
+    """SHA-256 of what a topic model is computed from: the stories' ids and texts, the
+    sentences' ids, paragraphs and texts, in order, and the options."""
+    story_columns = [stories[c] for c in ("story_id", "text")]
+    sentence_columns = [sentences[c] for c in ("story_id", "sentence_id", "paragraph_index")]
+    return inputs_key(repr(options), *story_columns, *sentence_columns, sentences["text"])
+
+
+def _model_tables(model: TopicModel) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """A model as tables and scalars (for the cache)."""
+    tables = {name: getattr(model, name) for name in _MODEL_TABLES}
+    scalars = {
+        "unit": model.unit,
+        "n_topics": model.n_topics,
+        "reconstruction_error": model.reconstruction_error,
+        "n_iter": model.n_iter,
+    }
+    return tables, scalars
+
+
+def _topic_model(
+    stories: pd.DataFrame,
+    sentences: pd.DataFrame,
+    n_topics: int | None,
+    chosen: str,
+    ngram_range: Sequence[int],
+    seed: int,
+    top_terms: int,
+    n_sentences: int,
+    max_iter: int,
+) -> TopicModel:
+    """:func:`topic_model` with checked options and the unit chosen, computed."""
     unit_ids, unit_story, texts = _units(stories, sentences, chosen)
     matrix, terms = _unit_term_counts(unit_ids, texts, ngram_range)
     n_useful = int((np.asarray(matrix.sum(axis=1)).ravel() > 0).sum())

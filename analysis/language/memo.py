@@ -1,0 +1,206 @@
+"""Whole-corpus results of slow methods, kept in the analysis cache between processes.
+
+Each report runs in a fresh kernel, so a result computed by one report (the actor mentions of
+a corpus, its quotations, its topic model) is otherwise recomputed by the next. A result is
+stored in the on-disk analysis cache (:class:`analysis.cache.ArticleCache`, the same store as
+the per-article pass of :mod:`analysis.pipeline`) under
+
+- a **key**: the SHA-256 of everything the result is computed from (the texts and offsets of
+  the sentences, the parameters; :func:`inputs_key`), so another corpus, a filtered selection or
+  a changed parameter is another entry;
+- a **version**: the method's name and the SHA-256 of its source files and of the language data
+  files (:func:`method_hash`), plus the versions of libraries whose numerics it uses, so a
+  change to the method is never served from the cache (the idea of
+  :mod:`analysis.explore.targets`).
+
+A result is a set of named tables and a few JSON scalars. Each table is written as Parquet bytes
+with its column dtypes and ``attrs`` recorded, and read back with the same dtypes, so a cached
+result equals the computed one (the tests compare them). Nothing is executed on reading (no
+pickle). A cache that cannot be read or written just means the result is computed again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from importlib import metadata
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis import config
+from analysis.cache import KEY_COLUMN, ArticleCache, resolve_cache
+
+__all__ = [
+    "MEMO_VERSION",
+    "cached_tables",
+    "inputs_key",
+    "library_versions",
+    "method_hash",
+    "read_tables",
+    "records_key",
+    "write_tables",
+]
+
+#: Layout version of the stored results (bump when :func:`write_tables` changes).
+MEMO_VERSION: Final = "memo-1"
+_SEP: Final = "\x1f"
+
+
+@functools.cache
+def method_hash(files: tuple[str, ...]) -> str:
+    """SHA-256 (first 16 hex digits) of the package files ``files`` (paths relative to the
+    package, e.g. ``"language/topics.py"``) and of every file under ``data/language``."""
+    digest = hashlib.sha256()
+    paths = [config.PACKAGE_DIR / name for name in files]
+    paths += sorted((config.DATA_DIR / "language").rglob("*"))
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def library_versions(names: tuple[str, ...]) -> str:
+    """``name=version`` of installed distributions, joined (``?`` when one is missing)."""
+    parts = []
+    for name in names:
+        try:
+            parts.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name}=?")
+    return ",".join(parts)
+
+
+def inputs_key(*parts: Any) -> str:
+    """SHA-256 of ``parts``: a string as it is, an iterable (a list, a column) item by item as
+    ``str`` (with the items' lengths, so no two inputs run together), anything else by ``repr``.
+    """
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, str):
+            digest.update(b"s" + part.encode("utf-8", "surrogatepass"))
+        elif isinstance(part, Iterable) and not isinstance(part, bytes | Mapping):
+            items = part.tolist() if isinstance(part, pd.Series) else list(part)
+            try:
+                joined = _SEP.join(items)
+            except TypeError:  # not all strings
+                items = [str(x) for x in items]
+                joined = _SEP.join(items)
+            lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+            digest.update(b"l" + lengths.tobytes())
+            digest.update(joined.encode("utf-8", "surrogatepass"))
+        else:
+            digest.update(b"r" + repr(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def records_key(stories: Iterable[tuple[str, list]], fields: Sequence[str], *extra: Any) -> str:
+    """:func:`inputs_key` of stories of sentence records (as
+    :func:`analysis.language.tables.sentences_by_story` gives): each story's id and number of
+    records, each record's ``fields`` (``text`` as it is, the others by ``repr``), and
+    ``extra``."""
+    heads: list[str] = []
+    columns: dict[str, list] = {f: [] for f in fields}
+    for story_id, sents in stories:
+        heads.append(f"{story_id!r}:{len(sents)}")
+        if not sents:
+            continue
+        # the records are named tuples: transpose them, then take the fields by position
+        transposed = list(zip(*sents, strict=True))
+        for f in fields:
+            columns[f].extend(transposed[sents[0]._fields.index(f)])
+    values = [v if f == "text" else map(repr, v) for f, v in columns.items()]
+    return inputs_key(*extra, heads, *values)
+
+
+def _table_bytes(frame: pd.DataFrame) -> tuple[bytes, dict[str, Any]]:
+    """Parquet bytes of a table with a default index, and what restores it exactly."""
+    meta = {
+        "columns": [str(c) for c in frame.columns],
+        "dtypes": [str(t) for t in frame.dtypes],
+        "attrs": frame.attrs,
+    }
+    buffer = io.BytesIO()
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    pq.write_table(table, buffer)
+    return buffer.getvalue(), meta
+
+
+def _table_from_bytes(data: bytes, meta: Mapping[str, Any]) -> pd.DataFrame:
+    frame = pq.read_table(io.BytesIO(data)).to_pandas()
+    frame = frame[list(meta["columns"])]
+    for column, dtype in zip(meta["columns"], meta["dtypes"], strict=True):
+        if str(frame[column].dtype) != dtype:
+            frame[column] = frame[column].astype(dtype)
+    frame.attrs = dict(meta["attrs"])
+    return frame
+
+
+def write_tables(
+    store: ArticleCache,
+    component: str,
+    version: str,
+    key: str,
+    tables: Mapping[str, pd.DataFrame],
+    scalars: Mapping[str, Any] | None = None,
+) -> None:
+    """Store named tables (each with a default index; ``attrs`` JSON-serialisable) and JSON
+    ``scalars`` under ``key``. A table that cannot be stored leaves the cache unchanged."""
+    rows = []
+    try:
+        for name, frame in tables.items():
+            data, meta = _table_bytes(frame)
+            rows.append((key, name, data, json.dumps(meta)))
+        rows.append((key, "", b"", json.dumps(dict(scalars or {}))))
+    except (pa.ArrowException, TypeError, ValueError):
+        return
+    frame = pd.DataFrame(rows, columns=[KEY_COLUMN, "name", "data", "meta"])
+    store.store(component, f"{MEMO_VERSION}-{version}", frame, keys=[key])
+
+
+def read_tables(
+    store: ArticleCache, component: str, version: str, key: str
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]] | None:
+    """The tables and scalars :func:`write_tables` stored under ``key``, or ``None``."""
+    found, missing = store.load(component, f"{MEMO_VERSION}-{version}", [key])
+    if found is None or missing or found.empty:
+        return None
+    tables: dict[str, pd.DataFrame] = {}
+    scalars: dict[str, Any] = {}
+    try:
+        for name, data, meta in zip(found["name"], found["data"], found["meta"], strict=True):
+            if name == "":
+                scalars = json.loads(meta)
+            else:
+                tables[str(name)] = _table_from_bytes(bytes(data), json.loads(meta))
+    except (pa.ArrowException, KeyError, TypeError, ValueError):
+        return None
+    return tables, scalars
+
+
+def cached_tables(
+    component: str,
+    version: str,
+    key: str,
+    compute: Callable[[], tuple[dict[str, pd.DataFrame], dict[str, Any]]],
+    *,
+    cache: bool | ArticleCache | None = True,
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """The tables and scalars of ``compute()``, read from the cache when stored under ``key``
+    and ``version``, else computed and stored."""
+    store = resolve_cache(cache)
+    found = read_tables(store, component, version, key)
+    if found is not None:
+        return found
+    tables, scalars = compute()
+    write_tables(store, component, version, key, tables, scalars)
+    return tables, scalars

@@ -1,0 +1,114 @@
+"""Tests of analysis.language.memo: whole-corpus results kept in the analysis cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from analysis.cache import ArticleCache
+from analysis.language import actor_extraction, quotations
+from analysis.language.memo import (
+    cached_tables,
+    inputs_key,
+    method_hash,
+    read_tables,
+    write_tables,
+)
+from analysis.language.topics import topic_model
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    """An empty default cache, and no in-process mentions kept from earlier tests."""
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(actor_extraction, "_MENTIONS_MEMO", {})
+    return tmp_path / "cache"
+
+
+def test_inputs_key_separates_items_and_parts():
+    assert inputs_key(["ab", "c"]) != inputs_key(["a", "bc"])
+    assert inputs_key("ab", "c") != inputs_key("a", "bc")
+    assert inputs_key(["1", "2"]) == inputs_key([1, 2]) == inputs_key(pd.Series(["1", "2"]))
+    assert inputs_key([1, 2]) != inputs_key((1, 2).__repr__())
+    assert len(inputs_key("x")) == 64
+
+
+def test_method_hash_depends_on_the_files():
+    a = method_hash(("language/topics.py",))
+    assert a == method_hash(("language/topics.py",))
+    assert a != method_hash(("language/terms.py",))
+    assert len(a) == 16
+
+
+def test_tables_round_trip_with_dtypes_and_attrs(tmp_path):
+    store = ArticleCache(tmp_path)
+    table = pd.DataFrame(
+        {
+            "n": np.array([3, -1], dtype=np.int64),
+            "x": [0.1 + 0.2, 1e-300],
+            "ok": [True, False],
+            "name": ["Nicolás Maduro", "U.S."],
+            "mixed": pd.Series([None, "a"], dtype=object),
+        }
+    )
+    table.attrs = {"group": "outlet", "targets": {"Russia": ["Russia"]}}
+    empty = pd.DataFrame(columns=["topic", "label"])
+    write_tables(store, "t", "v1", "k", {"table": table, "empty": empty}, {"n_iter": 7})
+    tables, scalars = read_tables(store, "t", "v1", "k")
+    assert scalars == {"n_iter": 7}
+    assert_frame_equal(tables["table"], table, check_exact=True)
+    assert list(tables["table"].dtypes.astype(str)) == list(table.dtypes.astype(str))
+    assert tables["table"].attrs == table.attrs
+    assert tables["table"]["x"].iloc[0] == 0.30000000000000004
+    assert_frame_equal(tables["empty"], empty)
+    assert read_tables(store, "t", "v1", "other") is None
+    assert read_tables(store, "t", "v2", "k") is None
+
+
+def test_cached_tables_computes_once(tmp_path):
+    store = ArticleCache(tmp_path)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"a": pd.DataFrame({"v": [1.5]})}, {"k": 2}
+
+    first = cached_tables("c", "v", "key", compute, cache=store)
+    second = cached_tables("c", "v", "key", compute, cache=store)
+    assert len(calls) == 1
+    assert_frame_equal(first[0]["a"], second[0]["a"])
+    assert second[1] == {"k": 2}
+    cached_tables("c", "v", "key", compute, cache=False)
+    assert len(calls) == 2
+
+
+def test_topic_model_from_the_cache_equals_the_computed_one(seed_corpus, fresh_cache):
+    computed = topic_model(seed_corpus, seed=0)
+    assert any(p.name == "topic-model" for p in fresh_cache.iterdir())
+    cached = topic_model(seed_corpus, seed=0)
+    assert (cached.unit, cached.n_topics, cached.n_iter) == (
+        computed.unit,
+        computed.n_topics,
+        computed.n_iter,
+    )
+    assert cached.reconstruction_error == computed.reconstruction_error
+    for name in ("topics", "terms", "units", "shares", "typical"):
+        assert_frame_equal(getattr(cached, name), getattr(computed, name), check_exact=True)
+    other = topic_model(seed_corpus, seed=1, n_topics=3)
+    assert other.n_topics == 3
+
+
+def test_mentions_and_quotes_from_the_cache_equal_the_computed_ones(
+    seed_corpus, fresh_cache, monkeypatch
+):
+    mentions = actor_extraction.actor_mentions(seed_corpus.sentences)
+    quotes = quotations.quotes(seed_corpus.sentences)
+    assert {"actor-mentions", "quotations"} <= {p.name for p in fresh_cache.iterdir()}
+    monkeypatch.setattr(actor_extraction, "_MENTIONS_MEMO", {})
+    again = actor_extraction.actor_mentions(seed_corpus.sentences)
+    assert_frame_equal(again, mentions, check_exact=True)
+    assert_frame_equal(quotations.quotes(seed_corpus.sentences), quotes, check_exact=True)
+    maduro = again.loc[again["surface"] == "Maduro", "actor"]
+    assert maduro.iloc[0] == "Nicolás Maduro"
