@@ -554,10 +554,9 @@ def analyze(
             in memory) or an ``ArticleCache``.
         workers: worker processes (``None``: all cores on large corpora, one on small ones).
         progress: show a progress bar (``None``: on long runs in a terminal).
-        embedding: also the optional sentence-embedding scores ``embedding_polarity`` and
-            ``embedding_vader`` in ``sentiment`` (:func:`analysis.sentiment.with_embedding_scores`:
-            needs the ``embeddings`` extra; batched in this process, each sentence's score cached
-            in the same cache by its text, the model's and the head's hashes).
+        embedding: also the sentence-embedding scores ``embedding_polarity`` and
+            ``embedding_vader`` (:func:`analysis.sentiment.with_embedding_scores`; needs the
+            ``embeddings`` extra; each sentence's score cached by its text and model).
 
     Returns:
         An :class:`Analysis`.

@@ -58,6 +58,12 @@ def _one_line_error(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+SELF_CONTAINED_HELP = (
+    "write each HTML report as one file with plotly.js inside (about 5 MB each), so it opens "
+    "without the assets folder"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m analysis.report",
@@ -76,12 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         '(e.g. -p group=outlet, -p \'filters={"outlet": "AP"}\', -p date_from=2024-01-31)',
     )
     parser.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
-    parser.add_argument(
-        "--self-contained",
-        action="store_true",
-        help="write each HTML report as one file with plotly.js inside (about 5 MB each), "
-        "so it opens without the assets folder",
-    )
+    parser.add_argument("--self-contained", action="store_true", help=SELF_CONTAINED_HELP)
     parser.add_argument(
         "--stories",
         nargs="+",
