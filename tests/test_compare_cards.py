@@ -295,3 +295,14 @@ def test_notebook_structure(name):
         if cell.cell_type == "code":
             assert not re.search(r"^\s*(def|class|for|while) ", cell.source, re.M), cell.id
     assert json.dumps(nb.metadata.kernelspec["name"]) == '"python3"'
+
+
+def test_cards_follow_calibrated_decisions(seed_analysis):
+    from analysis import compare
+    from tests.conftest import RUSSIA
+
+    decisions = pd.DataFrame({"story_id": [RUSSIA], "frame": ["conflict"], "present": [False]})
+    calibrated = compare.compare(seed_analysis, topics=False, decisions=decisions)
+    cards = calibrated.cards.set_index("group")
+    assert cards.loc[RUSSIA, "present_frames"] == "Economic consequences"
+    assert not calibrated.frame_matrix("present").loc[RUSSIA, "conflict"]

@@ -376,10 +376,14 @@ def _size_and_tone(
 
 
 def _frame_table(
-    hits: pd.DataFrame, work: pd.DataFrame, book: framing.Codebook, kept: list[str]
+    hits: pd.DataFrame,
+    work: pd.DataFrame,
+    book: framing.Codebook,
+    kept: list[str],
+    decisions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """:func:`analysis.framing.frame_summary` of the kept groups, in order, codebook order."""
-    summary = framing.frame_summary(hits, work, codebook=book, group="group")
+    summary = framing.frame_summary(hits, work, codebook=book, group="group", decisions=decisions)
     frames = summary[summary["group"].isin(set(kept))].copy()
     frames["_g"] = frames["group"].map({g: i for i, g in enumerate(kept)})
     frames = frames.sort_values(["_g", "frame"], kind="stable").reset_index(drop=True)
@@ -502,6 +506,7 @@ def compare(
     max_groups: int = MAX_GROUPS,
     topics: bool = True,
     seed: int = 0,
+    decisions: pd.DataFrame | None = None,
 ) -> Comparison:
     """Put the stories (or groups of stories) side by side on tone, frames, words and actors.
 
@@ -518,6 +523,8 @@ def compare(
         max_groups: cards for at most this many groups (most stories, then most words).
         topics: fit the topic model for topic shares (the slowest step on large corpora).
         seed: ``random_state`` of the topic model.
+        decisions: calibrated story decisions for the frames
+            (:func:`analysis.framing.calibration.story_decisions`); ``None``: the blind rule.
 
     Returns:
         A :class:`Comparison`.
@@ -541,7 +548,7 @@ def compare(
     order = _group_order(corpus.stories, group)
     cards = _size_and_tone(analysis, work, order, group, max_groups)
     kept = list(cards["group"])
-    frames = _frame_table(hits, work, book, kept)
+    frames = _frame_table(hits, work, book, kept, decisions)
     cards = cards.assign(**_frame_columns(cards, frames, book.fallback))
     terms = _term_table(analysis, work, cards, top_terms)
     top = terms.groupby("group", sort=False)["term"].agg(", ".join)
