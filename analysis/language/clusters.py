@@ -99,6 +99,7 @@ from analysis.language.topics import (
     TERM_FILTER_UNITS,
     TopicModel,
     auto_n_topics,
+    topic_label,
     topic_model,
 )
 
@@ -238,20 +239,6 @@ def _story_tfidf(
     return tfidf_transformer().fit_transform(matrix.astype(np.float64)).tocsr(), terms
 
 
-def _label(terms: list[str]) -> str:
-    """The first three terms, skipping a term containing, or contained in, one already chosen
-    (the topic model's label rule)."""
-    chosen: list[str] = []
-    for term in terms:
-        words = set(term.split())
-        if any(words <= set(c.split()) or set(c.split()) <= words for c in chosen):
-            continue
-        chosen.append(term)
-        if len(chosen) == _LABEL_TERMS:
-            break
-    return " / ".join(chosen)
-
-
 def _number_of_clusters(n_clusters: int | None, n_useful: int) -> tuple[int, str, str]:
     """``(k, method, reason)`` for ``n_useful`` stories with terms."""
     if n_clusters is None:
@@ -358,7 +345,7 @@ def _cluster_terms(
     rows, labels_out = [], []
     for c in range(k):
         top = top_term_rows(centroids[c], centroids[c] > 0, terms, ngram, max(top_terms, 10))
-        labels_out.append(_label([terms[i] for i in top]))
+        labels_out.append(topic_label([terms[i] for i in top], n=_LABEL_TERMS))
         rows.extend(
             (c + 1, rank, terms[i], float(centroids[c, i]))
             for rank, i in enumerate(top[:top_terms], start=1)

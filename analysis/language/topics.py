@@ -81,6 +81,7 @@ __all__ = [
     "Unit",
     "auto_n_topics",
     "choose_unit",
+    "topic_label",
     "topic_model",
 ]
 
@@ -309,7 +310,7 @@ def _fit(matrix: sp.csr_matrix, k: int, seed: int, max_iter: int) -> _Fit:
     return _Fit(transformer, model, x, w[:, order], h[order], order)
 
 
-def _label(terms: list[str], n: int = 3) -> str:
+def topic_label(terms: list[str], n: int = 3) -> str:
     """The first ``n`` terms, skipping a term containing, or contained in, one already chosen."""
     chosen: list[str] = []
     for term in terms:
@@ -328,7 +329,7 @@ def _topic_terms(h: np.ndarray, terms: np.ndarray, top_terms: int) -> tuple[pd.D
     term_rows, labels = [], []
     for t in range(h.shape[0]):
         top = top_term_rows(h[t], h[t] > 0, terms, ngram, max(top_terms, 10))
-        labels.append(_label([terms[i] for i in top]))
+        labels.append(topic_label([terms[i] for i in top]))
         for rank, i in enumerate(top[:top_terms], start=1):
             term_rows.append((t + 1, rank, terms[i], float(h[t, i])))
     return pd.DataFrame(term_rows, columns=["topic", "rank", "term", "weight"]), labels
