@@ -20,7 +20,6 @@ files, so a change to the extraction or the matching rules is never served from 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -29,9 +28,9 @@ from typing import Any, Final
 
 import pandas as pd
 
-from analysis import config
 from analysis.cache import KEY_COLUMN, ArticleCache, content_key, resolve_cache
 from analysis.errors import ParameterError
+from analysis.language import memo
 from analysis.parallel import map_chunks
 from analysis.sentiment import corpus_targets, target_mentions
 
@@ -51,17 +50,9 @@ _METHOD_FILES: Final = (
 )
 
 
-@functools.cache
 def method_hash() -> str:
     """SHA-256 (first 16 hex digits) of the target method's source files and language data."""
-    digest = hashlib.sha256()
-    paths = [config.PACKAGE_DIR / name for name in _METHOD_FILES]
-    paths += sorted((config.DATA_DIR / "language").rglob("*"))
-    for path in paths:
-        if path.is_file():
-            digest.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return memo.method_hash(_METHOD_FILES)
 
 
 def _targets_text(targets: Mapping[str, Sequence[Any]]) -> str:
