@@ -62,27 +62,44 @@ The names below are re-exported for convenience. To run a different report set, 
 notebook execution, patch ``analysis.report.execute.execute_notebook``.
 """
 
-from analysis.report.arguments import STORIES_PER_FILE
-from analysis.report.build import build_reports
-from analysis.report.catalog import (
-    CORPUS_FREE,
-    EXTRA_STORED,
-    MAX_STORY_GROUPS,
-    MAX_STORY_REPORTS,
-    NOTEBOOKS,
-    STORY_NOTEBOOK,
-)
-from analysis.report.cli import main
-from analysis.report.execute import run_notebook, store_outputs
-from analysis.report.outcome import ReportOutcome, ReportSet
-from analysis.report.parameters import DATE_PARAMETERS, RUNNER_PARAMETERS, notebook_parameters
-from analysis.report.prepare import PreparedCorpus, corpus_facts, prepare_corpus
-from analysis.report.publish import MANIFEST
-from analysis.report.render import render_html, write_plotly_asset
-from analysis.report.stories import StoryChoice, representative_stories
-from analysis.report.summary import SUMMARY_TAG
-from analysis.report.table_view import init_tables, show_table, table_html
-from analysis.report.tables import DISPLAY_ROWS, shown_rows
+import importlib
+from typing import Any
+
+#: Where each re-exported name lives; modules are imported on first use (PEP 562), so a
+#: notebook importing :func:`show_table` does not load papermill, nbconvert and nbformat.
+_EXPORTS = {
+    "STORIES_PER_FILE": "analysis.report.arguments",
+    "build_reports": "analysis.report.build",
+    "CORPUS_FREE": "analysis.report.catalog",
+    "EXTRA_STORED": "analysis.report.catalog",
+    "MAX_STORY_GROUPS": "analysis.report.catalog",
+    "MAX_STORY_REPORTS": "analysis.report.catalog",
+    "NOTEBOOKS": "analysis.report.catalog",
+    "STORY_NOTEBOOK": "analysis.report.catalog",
+    "main": "analysis.report.cli",
+    "run_notebook": "analysis.report.execute",
+    "store_outputs": "analysis.report.execute",
+    "ReportOutcome": "analysis.report.outcome",
+    "ReportSet": "analysis.report.outcome",
+    "DATE_PARAMETERS": "analysis.report.parameters",
+    "RUNNER_PARAMETERS": "analysis.report.parameters",
+    "notebook_parameters": "analysis.report.parameters",
+    "PreparedCorpus": "analysis.report.prepare",
+    "corpus_facts": "analysis.report.prepare",
+    "prepare_corpus": "analysis.report.prepare",
+    "MANIFEST": "analysis.report.publish",
+    "render_html": "analysis.report.render",
+    "write_plotly_asset": "analysis.report.render",
+    "StoryChoice": "analysis.report.stories",
+    "representative_stories": "analysis.report.stories",
+    "SUMMARY_TAG": "analysis.report.summary",
+    "init_tables": "analysis.report.table_view",
+    "show_table": "analysis.report.table_view",
+    "table_html": "analysis.report.table_view",
+    "DISPLAY_ROWS": "analysis.report.tables",
+    "shown_rows": "analysis.report.tables",
+}
+
 
 __all__ = [
     "CORPUS_FREE",
@@ -116,3 +133,17 @@ __all__ = [
     "table_html",
     "write_plotly_asset",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module of a re-exported name when it is first used."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
