@@ -127,7 +127,7 @@ def _faceted_bars(
     fig.update_layout(
         title=title,
         template=_TEMPLATE,
-        height=max(320, 60 + n_rows * (22 * top_n + 80)),
+        height=max(320, 60 + n_rows * (20 * top_n + 80)),
         margin={"l": 10, "r": 10, "t": 80, "b": 40},
     )
     return fig
@@ -364,7 +364,7 @@ def similarity_heatmap(
         title=title,
         template=_TEMPLATE,
         yaxis={"autorange": "reversed"},
-        height=max(350, 150 + 30 * len(labels)),
+        height=max(320, 150 + 30 * len(labels)),
         margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
     return fig

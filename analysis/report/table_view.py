@@ -551,6 +551,12 @@ def _html(view: _View, table_id: str | None) -> str:
     ident = escape_html(table_id or _content_id(view))
     if not view.columns:
         return f'<div class="news-table-box" id="{ident}-box">{_captions(view)}(no columns)</div>'
+    if view.n_rows == 0:  # a header over "no data" says less, in more space, than a line
+        names = ", ".join(escape_html(c.header) for c in view.columns)
+        return (
+            f'<div class="news-table-box" id="{ident}-box">{_captions(view)}'
+            f'<p class="news-table-empty"><em>No rows</em> (columns: {names}).</p></div>'
+        )
     return (
         f'<div class="news-table-box" id="{ident}-box">{_captions(view)}{_static_table(view)}'
         f'<table id="{ident}" class="news-table-live" hidden="hidden"></table>\n'
