@@ -48,6 +48,8 @@ __all__ = [
     "strip_execution_metadata",
 ]
 
+#: Notebook metadata the kernel decides (what JupyterLab writes back on save).
+_KERNEL_KEYS = ("kernelspec", "language_info")
 _KERNEL_CONFIG = {"KernelManager": {"transport_encryption": "auto"}}
 #: Longest report file stem (story stems are ``story-`` + at most 80 characters + ``-<n>``).
 _MAX_STEM = 128
@@ -223,6 +225,7 @@ def store_outputs(names: Sequence[str] | None = None) -> None:
     unknown = [n for n in names or () if n not in known]
     if unknown:
         raise ParameterError(f"unknown notebook(s) {unknown}; choose from {known}")
+    kernel_metadata: dict[str, Any] = {}
     for name in names or known:
         if name == "sentiment_validation":
             continue  # needs ../shared; not compared by nbval
@@ -234,4 +237,12 @@ def store_outputs(names: Sequence[str] | None = None) -> None:
         if name == catalog.EXPLORE_NOTEBOOK:
             _drop_widget_views(nb)
         write_stored(nb, path)
+        kernel_metadata = {k: nb.metadata[k] for k in _KERNEL_KEYS if k in nb.metadata}
         print(f"stored outputs of {path.name}", flush=True)
+    if kernel_metadata and "sentiment_validation" in (names or known):
+        # Stored without outputs, but with the kernel's metadata as JupyterLab writes it on
+        # its first save, so opening and saving it in Lab changes nothing.
+        path = config.NOTEBOOKS_DIR / "sentiment_validation.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        nb.metadata.update(kernel_metadata)
+        write_stored(nb, path)
