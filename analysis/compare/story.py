@@ -6,6 +6,9 @@
   tone, length, the intensity of all frames together and of each frame (hits per 1,000 words,
   :func:`analysis.framing.frame_summary`). Ranks use the ``min`` method (ties share the best
   rank, as ``pandas.Series.rank(method="min")``); a frame the story never triggers gets no rank.
+  The per-story tone and frame summary of the whole selection, the same for every deep dive
+  of a corpus, are kept in the analysis cache (:mod:`analysis.language.memo`) under the
+  stories' content keys and the methods' versions.
 - :func:`story_distinctive_terms` sets the story against the rest of the selection with
   :func:`analysis.language.distinctive_terms` (Monroe, Colaresi & Quinn 2008, *Fightin' Words*,
   weighted log-odds with an informative Dirichlet prior from the corpus).
@@ -27,6 +30,7 @@ from analysis import framing, language, sentiment
 from analysis._checks import per_thousand, positive_int
 from analysis.compare.cards import REST_GROUP, check_analysis, codebook_hits
 from analysis.errors import ParameterError
+from analysis.language.memo import cached_tables, inputs_key, library_versions, method_hash
 
 __all__ = [
     "DIFFERENCE_COLUMNS",
@@ -178,6 +182,49 @@ def _frame_rows(
     return rows
 
 
+#: Name of the cached per-story measures (bump when their layout changes), the source files
+#: that decide them and the libraries whose numbers they depend on.
+_MEMO_NAME = "story-measures-1"
+_METHOD_FILES = ("compare/story.py", "sentiment/aggregate.py", "framing/summary.py")
+_LIBRARIES = ("textblob", "vaderSentiment", "pandas", "numpy")
+
+
+def _story_measures(analysis: Any, book: framing.Codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every story's tone (``story_id``, ``mean_score``, ``std_score``) and frame summary
+    (``story_id``, ``frame``, ``n_hits``, ``intensity``, ``present``), read from the analysis
+    cache when the same stories were measured with the same methods (seconds at 25,000
+    stories, for each deep dive otherwise)."""
+    from analysis.pipeline import FRAMES_VERSION
+
+    stories = analysis.corpus.stories
+
+    def compute() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+        _, hits = codebook_hits(analysis, book)
+        tone = sentiment.story_sentiment(analysis.sentiment, stories)
+        summary = framing.frame_summary(hits, stories, codebook=book)
+        return {
+            "tone": tone[["story_id", "mean_score", "std_score"]].reset_index(drop=True),
+            "summary": summary[["story_id", "frame", "n_hits", "intensity", "present"]],
+        }, {}
+
+    keys = list(getattr(analysis, "story_keys", ()))
+    if len(keys) != len(stories):  # an analysis built by hand: no content keys to cache by
+        return tuple(compute()[0].values())  # type: ignore[return-value]
+    key = inputs_key(
+        keys,
+        stories["story_id"].astype(str),
+        stories["n_words"].astype(str),
+        sentiment.DEFAULT_SCORE,
+        book.cache_key,
+    )
+    version = (
+        f"{_MEMO_NAME}-{sentiment.METHOD_VERSION}-{FRAMES_VERSION}-"
+        f"{method_hash(_METHOD_FILES)}-{library_versions(_LIBRARIES)}"
+    )
+    tables, _ = cached_tables("story-measures", version, key, compute)
+    return tables["tone"], tables["summary"]
+
+
 def story_differences(
     analysis: Any,
     story_id: str | None,
@@ -211,10 +258,12 @@ def story_differences(
     check_analysis(analysis)
     corpus = analysis.corpus
     story = check_story_id(corpus, story_id)
-    book, hits = codebook_hits(analysis, codebook)
+    book = framing.load_codebook(codebook)
+    if book.name not in getattr(analysis, "codebooks", {}):
+        book, _ = codebook_hits(analysis, book)  # checks the analysis has its frames
     stories = corpus.stories
-    tone = sentiment.story_sentiment(analysis.sentiment, stories).set_index("story_id")
-    summary = framing.frame_summary(hits, stories, codebook=book)
+    tone, summary = _story_measures(analysis, book)
+    tone = tone.set_index("story_id")
     words = stories.set_index("story_id")["n_words"]
     rows = [
         _ranked(

@@ -215,7 +215,6 @@ def _scatter_trace(
         mode="markers+text",
         text=[short(labels[k], 30) for k in keys],
         textposition="top center",
-        cliponaxis=False,  # labels at the edge are drawn, not cut
         textfont={"color": [MUTED_COLOUR if k in faded else "#222" for k in keys], "size": 11},
         name=name,
         error_y=error,
@@ -387,7 +386,6 @@ def story_rank_chart(differences: pd.DataFrame, *, value: str = "value") -> go.F
         "mode": "markers+text",
         "text": notes,
         "textposition": "middle right",
-        "cliponaxis": False,  # labels at the edge are drawn, not cut
         "marker": {"size": 13, "color": "#d62728"},
         "name": short(story, 40),
         "hovertemplate": "%{text}<extra></extra>",

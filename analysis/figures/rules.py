@@ -50,7 +50,8 @@ Rules (the constants are the defaults):
    (:data:`FIT_WIDTH`, text at :data:`CHAR_WIDTH` px a character). Titles are wrapped at words
    to fit :data:`FIT_WIDTH` and pinned to the top; the top margin grows by the lines added (and
    the chart's height with it, so the plot keeps its size), above subplot titles when there
-   are any.
+   are any. Text labels of points and bars are drawn even where they pass the edge of the plot
+   (``cliponaxis`` off), so a label at the end of an axis is never cut.
 
 The rules read counts from the tables; they never recompute a measure the analysis step owns.
 """
@@ -652,6 +653,9 @@ def fit_layout(fig: go.Figure, *, width: float = FIT_WIDTH) -> go.Figure:
     (None, True, 'v', 1.02)
     """
     out = go.Figure(fig)
+    out.update_traces(
+        cliponaxis=False, selector=lambda t: hasattr(t, "cliponaxis") and t.text is not None
+    )
     layout = out.layout
     title = layout.title.text or ""
     size = (layout.title.font.size if layout.title.font else None) or _TITLE_FONT

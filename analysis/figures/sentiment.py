@@ -422,7 +422,6 @@ def target_chart(
                 else {"array": errors[mask].fillna(0).round(4).tolist(), **_ERROR_BARS},
                 text=[f"n={n:,}" for n in rows["n_sentences"]],
                 textposition="outside",
-                cliponaxis=False,  # labels at the edge are drawn, not cut
                 hovertemplate="%{y}<br>" + plot_text(target) + ": %{x:.3f} (%{text} sentences)"
                 "<extra></extra>",
             )
@@ -482,7 +481,6 @@ def validation_chart(table: pd.DataFrame) -> go.Figure:
                     marker={"color": COLORS.get(str(model), "#7f7f7f")},
                     text=[f"{v:.2f}" for v in rows[metric]],
                     textposition="outside",
-                    cliponaxis=False,  # labels at the edge are drawn, not cut
                 ),
                 row=1,
                 col=col,
