@@ -76,3 +76,26 @@ def test_similarity_empty_inputs(seed_corpus):
     assert near_duplicates(seed_corpus.stories.iloc[:1]).empty
     with pytest.raises(ParameterError, match="k must be"):
         nearest_neighbours(seed_corpus.stories, k=0)
+
+
+def test_similarity_matrix_keeps_the_first_rows_when_asked() -> None:
+    from analysis import load_corpus
+    from analysis.figures.language import similarity_heatmap
+    from analysis.language import similarity_matrix
+
+    stories = load_corpus().stories
+    whole = similarity_matrix(stories)
+    first = similarity_matrix(stories, max_rows=2)
+    assert first.attrs["n_total"] == 4
+    assert list(first.index) == list(whole.index[:2])
+    assert first.to_numpy().tolist() == whole.iloc[:2, :2].to_numpy().tolist()
+    assert "n_total" not in similarity_matrix(stories, max_rows=4).attrs
+    by_outlet = stories.assign(outlet=["a", "b", "a", "c"])
+    groups = similarity_matrix(by_outlet, group="outlet", max_rows=2)
+    assert list(groups.index) == ["a", "b"] and groups.attrs["n_total"] == 3
+    assert (
+        (groups.round(12) == similarity_matrix(by_outlet, group="outlet").iloc[:2, :2].round(12))
+        .all()
+        .all()
+    )
+    assert "first 2 of 4" in similarity_heatmap(first).layout.title.text

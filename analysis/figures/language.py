@@ -340,8 +340,9 @@ def similarity_heatmap(
     decimals = positive_int(decimals, "decimals", minimum=0)
     max_groups = positive_int(max_groups, "max_groups")
     title = "Similarity (cosine of TF-IDF vectors)"
-    if len(matrix) > max_groups:
-        title += f" - first {max_groups} of {len(matrix)}"
+    n_total = int(matrix.attrs.get("n_total", len(matrix)))  # rows similarity_matrix left out
+    if len(matrix) > max_groups or n_total > len(matrix):
+        title += f" - first {min(max_groups, len(matrix)):,} of {n_total:,}"
         matrix = matrix.iloc[:max_groups, :max_groups]
     labels = [short(x, 28) for x in matrix.index]
     values = matrix.to_numpy(dtype=float)

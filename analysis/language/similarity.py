@@ -72,6 +72,7 @@ def similarity_matrix(
     group: str = "story_id",
     ngram_range: Sequence[int] = (1, 2),
     counts: TermCounts | None = None,
+    max_rows: int | None = None,
 ) -> pd.DataFrame:
     """Cosine similarity of TF-IDF vectors, story x story (or group x group), as a square table.
 
@@ -79,6 +80,9 @@ def similarity_matrix(
         stories: the stories table; not mutated.
         group: ``story_id`` for stories; another column compares the groups' mean vectors.
         ngram_range, counts: see :func:`~analysis.language.terms.term_counts`.
+        max_rows: keep only the first ``max_rows`` stories (or groups) in order of appearance
+            when there are more; ``attrs["n_total"]`` then says how many there were (a report
+            on 25,000 stories shows a corner of the matrix and lists nearest neighbours).
 
     Returns:
         A square DataFrame indexed and labelled by the stories (or groups) in order of first
@@ -86,11 +90,15 @@ def similarity_matrix(
         are named after ``group`` (``"story_id"``, ``"bias_label"`` ...).
 
     Raises:
-        ParameterError: unknown ``group``; more than 5,000 rows (use :func:`nearest_neighbours`).
+        ParameterError: unknown ``group``; more than 5,000 rows (use :func:`nearest_neighbours`,
+            or ``max_rows``); a bad ``max_rows``.
     """
     check_stories(stories)
     check_group(stories, group)
     labels, index = group_values(stories, group) if len(stories) else ([], np.array([]))
+    n_total = len(labels)
+    if max_rows is not None and n_total > positive_int(max_rows, "max_rows"):
+        labels = labels[:max_rows]
     if len(labels) > MAX_DENSE_SIMILARITY:
         raise ParameterError(
             f"{len(labels)} rows are too many for a dense similarity matrix (limit "
@@ -99,6 +107,9 @@ def similarity_matrix(
     if not labels:
         return pd.DataFrame(index=pd.Index([], name=group), columns=pd.Index([], name=group))
     x = _story_vectors(stories, counts, ngram_range)
+    if len(labels) < n_total:
+        kept = np.asarray(index) < len(labels)
+        x, index = x[kept], np.asarray(index)[kept]
     if group != "story_id":
         membership = group_matrix(len(labels), index)
         sizes = np.asarray(membership.sum(axis=1)).ravel()
@@ -108,9 +119,12 @@ def similarity_matrix(
     denom = np.outer(norms, norms)
     sim = np.divide(gram, denom, out=np.zeros_like(gram), where=denom > 0)
     sim = np.clip(sim, 0.0, 1.0)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         sim, index=pd.Index(labels, name=group), columns=pd.Index(labels, name=group)
     )
+    if len(labels) < n_total:
+        out.attrs["n_total"] = n_total
+    return out
 
 
 def ranked_pairs(similarity: pd.DataFrame) -> pd.DataFrame:

@@ -96,8 +96,10 @@ def _similarity_line(similarity: pd.DataFrame) -> str:
     best, worst = pairs.iloc[0], pairs.iloc[-1]
     related = int((pairs["similarity"] >= RELATED_THRESHOLD).sum())
     dup = int((pairs["similarity"] >= NEAR_DUPLICATE_THRESHOLD).sum())
+    n_total = similarity.attrs.get("n_total")  # similarity_matrix kept only the first rows
+    among = f" among the first {len(similarity):,} of {int(n_total):,}" if n_total else ""
     text = (
-        f"- The most similar pair is **{md(_short(best['first']))}** and "
+        f"- The most similar pair{among} is **{md(_short(best['first']))}** and "
         f"**{md(_short(best['second']))}** (cosine {best['similarity']:.2f}); the least similar "
         f"**{md(_short(worst['first']))}** and **{md(_short(worst['second']))}** "
         f"({worst['similarity']:.2f})."
