@@ -404,17 +404,19 @@ def tfidf_terms(
     ngram = ngram_sizes(terms)
     frames = []
     for g, label in enumerate(labels):
-        score = mean.getrow(g).toarray().ravel()
-        top = top_term_rows(score, score > 0, terms, ngram, top_n)
+        row = mean.getrow(g)  # only the group's own terms can score above 0
+        order = np.argsort(row.indices, kind="stable")
+        cols, score = row.indices[order], row.data[order]
+        top = top_term_rows(score, score > 0, terms[cols], ngram[cols], top_n)
         frames.append(
             pd.DataFrame(
                 {
                     "group": label,
                     "rank": np.arange(1, len(top) + 1, dtype=np.int64),
-                    "term": terms[top],
-                    "ngram": ngram[top].astype(np.int64),
+                    "term": terms[cols][top],
+                    "ngram": ngram[cols][top].astype(np.int64),
                     "tfidf": score[top],
-                    "count": grouped_counts.getrow(g).toarray().ravel()[top].astype(np.int64),
+                    "count": _row_values(grouped_counts, g, cols)[top].astype(np.int64),
                 }
             )
         )
