@@ -50,6 +50,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -639,21 +640,35 @@ def quote_summary(
     labels, index = group_values(stories, group) if len(stories) else ([], np.array([]))
     group_of = dict(zip(stories["story_id"].astype(str), (labels[i] for i in index), strict=True))
     q = quote_table.assign(group=quote_table["story_id"].astype(str).map(group_of))
+    # counted once for all groups (a loop over 25,000 stories filtering the table each time
+    # takes minutes); the same numbers as :func:`top_speakers` per group
+    sizes = q.groupby("group", sort=False).size().to_dict()
+    kinds = q.groupby(["group", "kind"], sort=False, observed=True).size().to_dict()
+    speech = q["kind"] == "speech"
+    if "speaker_kind" in q.columns:
+        speech &= q["speaker_kind"].isin(_NAMED_KINDS)
+    said = q.loc[speech & q["speaker"].notna(), ["group", "speaker"]]
+    per_speaker = said.groupby(["group", "speaker"], sort=False).size().reset_index(name="n")
+    per_speaker = per_speaker.sort_values(["n", "speaker"], ascending=[False, True], kind="stable")
+    ranked: dict[Any, list[str]] = {}
+    for label, speaker, n in per_speaker.itertuples(index=False):
+        listed = ranked.setdefault(label, [])
+        if len(listed) < top:
+            listed.append(f"{speaker} ({int(n)})")
     rows = []
     for label in labels:
-        g = q[q["group"] == label]
-        counts = g["kind"].value_counts()
-        ranked = top_speakers(g, top=top)
+        n_quotes = int(sizes.get(label, 0))
+        n_speech = int(kinds.get((label, "speech"), 0))
         rows.append(
             {
                 "group": label,
-                "quotes": len(g),
-                "speech": int(counts.get("speech", 0)),
-                "attributed_share": counts.get("speech", 0) / len(g) if len(g) else 0.0,
-                "name": int(counts.get("name", 0)),
-                "scare": int(counts.get("scare", 0)),
-                "unattributed": int(counts.get("unattributed", 0)),
-                "top_speakers": "; ".join(f"{s} ({n})" for s, n in ranked),
+                "quotes": n_quotes,
+                "speech": n_speech,
+                "attributed_share": n_speech / n_quotes if n_quotes else 0.0,
+                "name": int(kinds.get((label, "name"), 0)),
+                "scare": int(kinds.get((label, "scare"), 0)),
+                "unattributed": int(kinds.get((label, "unattributed"), 0)),
+                "top_speakers": "; ".join(ranked.get(label, [])),
             }
         )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
