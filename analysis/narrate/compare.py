@@ -387,7 +387,8 @@ def _groups_without_frame(setting: _Setting, real: pd.DataFrame, out: Statements
     by_story, max_named = setting.by_story, setting.max_named
     order = list(setting.label)
     none = [g for g, rows in real.groupby("group", sort=False) if not rows["present"].any()]
-    none = sorted(none, key=order.index)
+    position = {g: i for i, g in enumerate(order)}
+    none = sorted(none, key=position.__getitem__)
     rule = "" if by_story else " by the majority rule"
     for g in none[:max_named]:
         rows = real[real["group"] == g].sort_values("intensity", ascending=False, kind="stable")
@@ -447,7 +448,8 @@ def _frame_statements(setting: _Setting, out: Statements) -> list[dict[str, Any]
 def _terms(setting: _Setting, out: Statements) -> None:
     """The top distinctive terms of up to ``max_named`` groups, and whether any is significant."""
     terms = setting.comparison.terms
-    named = [g for g in setting.cards["group"] if g in set(terms["group"])][: setting.max_named]
+    with_terms = set(terms["group"])
+    named = [g for g in setting.cards["group"] if g in with_terms][: setting.max_named]
     for g in named:
         rows = terms[terms["group"] == g].head(STATEMENT_TERMS)
         text = (
