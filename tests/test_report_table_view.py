@@ -495,3 +495,21 @@ def test_numbers_sort_as_numbers_and_search_filters_in_the_browser(tmp_path):
     assert scores[1][:6] == ["10.000"] * 4 + ["2.000"] * 2  # 10 above 2: not text order
     assert {row.split("|")[0] for row in probe["search"]} == {"Fox"}
     assert len(probe["search"]) == 6
+
+
+def test_package_warnings_are_shown_without_the_package_path() -> None:
+    import warnings
+
+    from analysis.corpus import CorpusWarning
+    from analysis.report.table_view import plain_package_warnings
+
+    saved = warnings.formatwarning
+    try:
+        plain_package_warnings()
+        plain_package_warnings()  # a second call keeps one wrapper
+        shown = warnings.formatwarning("skipped README.md", CorpusWarning, "/x/select.py", 127)
+        assert shown == "CorpusWarning: skipped README.md\n"
+        other = warnings.formatwarning("other", UserWarning, "/x/y.py", 3)
+        assert other.startswith("/x/y.py:3: UserWarning: other")
+    finally:
+        warnings.formatwarning = saved

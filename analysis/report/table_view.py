@@ -54,6 +54,7 @@ import hashlib
 import json
 import math
 import re
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -183,11 +184,33 @@ def init_tables() -> None:
         return
     from IPython.display import display
 
+    plain_package_warnings()
+
     display(
         {"text/html": init_html(), "text/plain": "Interactive tables: DataTables (offline)."},
         raw=True,
     )
     _DISPLAYED["bundle"] = True
+
+
+def plain_package_warnings() -> None:
+    """Show the package's own warnings (:class:`~analysis.corpus.CorpusWarning` …) as
+    ``CorpusWarning: message``, without the path and source line of the package's file that
+    raised them, which tell a reader of a report nothing (and name the install folder).
+    Other warnings keep Python's format. Called by :func:`init_tables`."""
+    original = warnings.formatwarning
+    if getattr(original, "plain_package_warnings", False):
+        return
+
+    def formatwarning(
+        message: Warning | str, category: type[Warning], filename: str, lineno: int, line=None
+    ) -> str:
+        if category.__module__.split(".")[0] == "analysis":
+            return f"{category.__name__}: {message}\n"
+        return original(message, category, filename, lineno, line)
+
+    formatwarning.plain_package_warnings = True  # type: ignore[attr-defined]
+    warnings.formatwarning = formatwarning
 
 
 # ---------------------------------------------------------------- Markdown cells
