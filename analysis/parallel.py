@@ -137,7 +137,7 @@ def map_chunks(
     """
     if not items:
         return func([])
-    chunks = [items[i : i + CHUNK_SIZE] for i in range(0, len(items), CHUNK_SIZE)]
+    chunks = (items[i : i + CHUNK_SIZE] for i in range(0, len(items), CHUNK_SIZE))
     results: list[Any] = []
     for_each_chunk(
         func,

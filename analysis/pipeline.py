@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import parallel
-from analysis.cache import KEY_COLUMN, ArticleCache, content_key, resolve_cache
+from analysis.cache import KEY_COLUMN, ArticleCache, content_key, release_memory, resolve_cache
 from analysis.corpus import Corpus
 from analysis.errors import ParameterError
 from analysis.framing import TIMEOUT_COLUMNS, MatchTimeoutWarning, warn_match_timeouts
@@ -254,8 +254,7 @@ class Analysis:
         matrix = self.term_matrix() if self._has_terms else None
         if matrix is None:
             return None
-        frame = matrix.to_frame().rename(columns={"doc_id": "story_id"})
-        return frame
+        return matrix.to_frame().rename(columns={"doc_id": "story_id"})
 
     def term_matrix(self) -> Any:
         """The term counts as an :class:`analysis.language.TermCounts` (stories in corpus order,
@@ -456,25 +455,23 @@ def pass_chunks(
     stories = corpus.stories
     if story_keys is None:
         story_keys = [content_key(text) for text in stories["text"]]
-    first: dict[str, int] = {}
-    for i, key in enumerate(story_keys):
-        first.setdefault(key, i)
+    first = {key: i for i, key in reversed(list(enumerate(story_keys)))}  # first story of a key
     sentences = corpus.sentences
-    rows = sentences.groupby("story_id", sort=False).indices
+    codes, ids = pd.factorize(sentences["story_id"])  # each story's rows: a slice of order
+    order = np.argsort(codes, kind="stable")
+    ends = np.cumsum(np.bincount(codes, minlength=len(ids))).tolist()
+    rows = {s: order[a:b] for s, a, b in zip(ids, [0, *ends][:-1], ends, strict=True)}
     story_ids = stories["story_id"].to_numpy()
-    texts = stories["text"].to_numpy()
-    index = sentences["sentence_index"].to_numpy(np.int64)
-    start = sentences["start"].to_numpy(np.int64)
-    end = sentences["end"].to_numpy(np.int64)
+    columns = ("sentence_index", "start", "end")
+    index, start, end = (sentences[c].to_numpy(np.int64) for c in columns)
     empty = np.zeros(0, np.int64)
     for at in range(0, len(todo), size):
         chunk = []
-        for key in todo[at : at + size]:
-            story = first[key]
-            where = rows.get(story_ids[story], empty)
-            chunk.append(
-                (components[key], key, texts[story], index[where], start[where], end[where])
-            )
+        keys = todo[at : at + size]
+        texts = stories["text"].iloc[[first[key] for key in keys]].tolist()  # this chunk's only
+        for key, text in zip(keys, texts, strict=True):
+            where = rows.get(story_ids[first[key]], empty)
+            chunk.append((components[key], key, text, index[where], start[where], end[where]))
         yield chunk
 
 
@@ -520,12 +517,14 @@ class _Sink:
             keep = keys - timed_out  # incomplete results are not cached
             if store.enabled and keep:
                 rows = frame[KEY_COLUMN].isin(keep)
-                store.store(name, version, frame[rows], keys=keep)
+                store.store(name, version, frame if rows.all() else frame[rows], keys=keep)
                 if store.enabled:
                     frame, keep = frame[~rows], set()
             self.tables.keep(name, frame, keep | timed_out)
+            del frame, frames
         self.parts.clear()
         self.keys.clear()
+        release_memory()
 
 
 def analyze(

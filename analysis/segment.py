@@ -59,7 +59,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -505,12 +505,17 @@ def pysbd_version() -> str:
 def segment_texts(
     texts: Sequence[str],
     *,
+    keys: Sequence[str] | None = None,
     method: Method = "hybrid",
     cache: bool | ArticleCache | None = True,
     workers: int | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Sentence spans of many normalised texts, from the cache where possible.
+
+    ``keys`` are the texts' content keys when the caller knows them. ``texts`` is read one
+    chunk at a time (any sequence whose slices are lists of strings, e.g. one that makes Python
+    strings from an Arrow column only when read), so the texts to segment are not gathered.
 
     Returns:
         One row per sentence: ``_key`` (content key of the text), ``paragraph_index``,
@@ -519,14 +524,19 @@ def segment_texts(
     """
     store = resolve_cache(cache)
     version = f"{SEGMENT_VERSION}-{method}-pysbd{pysbd_version()}"
-    keys = [content_key(t) for t in texts]
-    by_key = dict(zip(keys, texts, strict=True))
-    found, missing = store.load("segment", version, by_key)
+    if keys is None:
+        keys = [content_key(t) for t in texts]
+    position = dict(zip(keys, range(len(keys)), strict=True))
+    found, missing = store.load("segment", version, position)
     frames = [found] if found is not None else []
     if missing:
-        todo = [(k, by_key[k], method) for k in sorted(missing)]
+        todo = sorted(missing)
         computed = map_chunks(
-            _segment_chunk, todo, workers=workers, progress=progress, desc="segmenting"
+            _segment_chunk,
+            _Todo(todo, [position[k] for k in todo], texts, method),
+            workers=workers,
+            progress=progress,
+            desc="segmenting",
         )
         store.store("segment", version, computed, keys=missing)
         frames.append(computed)
@@ -534,3 +544,28 @@ def segment_texts(
     for col in SEGMENT_COLUMNS[1:]:
         result[col] = result[col].astype("int64")
     return result.sort_values([KEY_COLUMN, "sentence_index"], ignore_index=True)
+
+
+class _Todo(Sequence[tuple[str, str, str]]):
+    """``(key, text, method)`` items to segment; a slice reads its texts only then."""
+
+    def __init__(
+        self, keys: list[str], positions: list[int], texts: Sequence[str], method: str
+    ) -> None:
+        self.keys = keys
+        self.positions = positions
+        self.texts = texts
+        self.method = method
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, index: Any) -> Any:
+        if not isinstance(index, slice):
+            return (self.keys[index], self.texts[self.positions[index]], self.method)
+        positions = self.positions[index]
+        if positions and positions == list(range(positions[0], positions[-1] + 1)):
+            texts = list(self.texts[positions[0] : positions[-1] + 1])
+        else:
+            texts = [self.texts[p] for p in positions]
+        return [(k, t, self.method) for k, t in zip(self.keys[index], texts, strict=True)]

@@ -17,10 +17,15 @@ Each size runs in a child process with an empty cache folder (``ANALYSIS_CACHE_D
 both shipped codebooks, term counts). A thread of this process samples the resident memory of
 the child and all its descendants (``psutil``, every :data:`SAMPLE_SECONDS`) and keeps the peak
 of the sum (RSS counts copy-on-write pages shared by forked workers once per process, so it is
-an upper bound) and the peak of the child alone. ``--warm`` repeats the smallest size on its
-warm cache. CPU seconds (user + system of the child and its reaped workers) are printed
-beside wall time: on a shared machine they vary less. ``--report N`` also runs the report
-command on the N-article corpus (cold cache) and prints its wall time and peak memory.
+an upper bound), the peak of the sum of proportional set sizes (PSS: a page shared by k
+processes, such as the modules a forkserver imported once for its workers, counts 1/k in
+each; Linux) and the peak of the child alone. ``--warm`` repeats the smallest size on its
+warm cache. CPU seconds (user + system of every process of the tree, sampled with the memory:
+forkserver workers are not children the measured process reaps) are printed beside wall time:
+on a shared machine they vary less; so is the 1-minute load average before and after each run
+(``os.getloadavg``), since another job on the machine slows the run. ``--report N`` also
+runs the report command on the N-article corpus (cold cache) and prints its wall time and
+peak memory.
 ``--engine dask`` runs the pass with :func:`analysis.dask_engine.analyze_on_cluster` on a
 LocalCluster (as ``python -m analysis.report --engine dask`` does).
 
@@ -126,29 +131,52 @@ def build_csv(source: Path, n: int, target: Path) -> None:
 
 
 class TreeMemory:
-    """Peak RSS of a process and of it with all its descendants, sampled in a thread."""
+    """Peak RSS of a process and of it with all its descendants, and the CPU seconds of the
+    whole tree, sampled in a thread.
+
+    CPU: the last user + system seconds sampled of every process seen in the tree (the child,
+    its forkserver and its workers: forkserver workers are not reaped by the child, so the
+    child's ``RUSAGE_CHILDREN`` misses them); a process' last fraction of a sample interval
+    before it exits is not counted.
+    """
 
     def __init__(self, pid: int) -> None:
         self.process = psutil.Process(pid)
         self.peak_tree = 0
         self.peak_main = 0
+        self.peak_pss = 0
+        self.cpu: dict[tuple[int, float], float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of every process of the tree."""
+        return sum(self.cpu.values())
+
+    def _sample_cpu(self, process: psutil.Process) -> None:
+        times = process.cpu_times()
+        self.cpu[(process.pid, process.create_time())] = times.user + times.system
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 main = self.process.memory_info().rss
+                self._sample_cpu(self.process)
                 total = main
+                pss = _pss(self.process)
                 for child in self.process.children(recursive=True):
                     try:
                         total += child.memory_info().rss
+                        pss += _pss(child)
+                        self._sample_cpu(child)
                     except psutil.Error:
                         continue
             except psutil.Error:
                 break
             self.peak_main = max(self.peak_main, main)
             self.peak_tree = max(self.peak_tree, total)
+            self.peak_pss = max(self.peak_pss, pss)
             self._stop.wait(SAMPLE_SECONDS)
 
     def __enter__(self) -> TreeMemory:
@@ -160,8 +188,13 @@ class TreeMemory:
         self._thread.join()
 
 
-def run_measured(command: list[str], env: dict[str, str]) -> tuple[str, float, int, int]:
-    """Run ``command``; its stdout, wall seconds, peak RSS of it alone and of its tree."""
+def _pss(process: psutil.Process) -> int:
+    """Proportional set size (a page shared by k processes counts 1/k in each; Linux), or 0."""
+    return getattr(process.memory_full_info(), "pss", 0)
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[str, float, TreeMemory]:
+    """Run ``command``; its stdout, wall seconds, and the :class:`TreeMemory` of its tree."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -172,7 +205,7 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[str, float, i
     if process.returncode:
         sys.stderr.write(err[-4000:])
         raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
-    return out, seconds, memory.peak_main, memory.peak_tree
+    return out, seconds, memory
 
 
 # --------------------------------------------------------------------------- the measured pass
@@ -193,11 +226,7 @@ def stage_pass(csv: str, engine: str) -> dict:
         result = analysis.analyze(corpus, progress=False)
     n_stories = len(corpus.stories)
     done = time.perf_counter()
-    import resource
-
-    used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     return {
-        "cpu_seconds": sum(u.ru_utime + u.ru_stime for u in used),
         "stories": n_stories,
         "sentences": int(result.corpus.stories["n_sentences"].sum()),
         "load_seconds": loaded - started,
@@ -232,7 +261,8 @@ def main() -> int:
     print(f"source: {source}  engine: {args.engine}  cores: {os.cpu_count()}")
     print(
         f"{'articles':>9} {'sentences':>10} {'load s':>7} {'analyze s':>9} {'wall s':>7} "
-        f"{'articles/s':>10} {'cpu s':>7} {'peak main MB':>12} {'peak tree MB':>12}"
+        f"{'articles/s':>10} {'cpu s':>7} {'peak main MB':>12} {'peak tree MB':>12} "
+        f"{'tree PSS MB':>11} {'load avg':>14}"
     )
     with tempfile.TemporaryDirectory(prefix="scale-benchmark-") as tmp:
         sizes = sorted(set(args.sizes) | ({args.report} if args.report else set()))
@@ -246,16 +276,16 @@ def main() -> int:
             runs = ["cold", "warm"] if args.warm and n == min(args.sizes) else ["cold"]
             for run in runs:
                 command = [sys.executable, __file__, "--stage", "pass", str(csv)]
-                out, wall, main_peak, tree_peak = run_measured(
-                    [*command, "--engine", args.engine], env
-                )
+                before = os.getloadavg()[0]
+                out, wall, memory = run_measured([*command, "--engine", args.engine], env)
                 r = json.loads(out.strip().splitlines()[-1])
                 seconds = r["load_seconds"] + r["analyze_seconds"]
                 print(
                     f"{r['stories']:>9,} {r['sentences']:>10,} {r['load_seconds']:>7.1f} "
                     f"{r['analyze_seconds']:>9.1f} {seconds:>7.1f} "
-                    f"{r['stories'] / seconds:>10.1f} {r['cpu_seconds']:>7.0f} "
-                    f"{_mb(main_peak):>12,.0f} {_mb(tree_peak):>12,.0f}"
+                    f"{r['stories'] / seconds:>10.1f} {memory.cpu_seconds:>7.0f} "
+                    f"{_mb(memory.peak_main):>12,.0f} {_mb(memory.peak_tree):>12,.0f} "
+                    f"{_mb(memory.peak_pss):>11,.0f} {before:>6.2f} → {os.getloadavg()[0]:<5.2f}"
                     + ("  (warm)" if run == "warm" else ""),
                     flush=True,
                 )
@@ -264,11 +294,13 @@ def main() -> int:
             env = {**os.environ, "ANALYSIS_CACHE_DIR": str(Path(tmp) / "cache-report")}
             command = [sys.executable, "-m", "analysis.report", str(csv), "--out"]
             command += [str(Path(tmp) / "reports"), "-p", "group=bias_label"]
-            out, wall, main_peak, tree_peak = run_measured(command, env)
+            out, wall, memory = run_measured(command, env)
             print(out.strip())
             print(
                 f"report set on {args.report:,} articles (cold cache): wall {wall:.1f} s, "
-                f"peak main {_mb(main_peak):,.0f} MB, peak tree {_mb(tree_peak):,.0f} MB"
+                f"cpu {memory.cpu_seconds:.0f} s, peak main {_mb(memory.peak_main):,.0f} MB, "
+                f"peak tree {_mb(memory.peak_tree):,.0f} MB, load average "
+                f"{os.getloadavg()[0]:.2f}"
             )
     return 0
 

@@ -13,9 +13,12 @@ from analysis.corpus import furniture_summary, load_corpus
 from analysis.corpus.furniture import (
     HEADLINE_KIND,
     REPEATED_KIND,
+    RepeatedLines,
+    SharedText,
     furniture_patterns,
     line_key,
     looks_like_headline,
+    mark_story,
     remove_furniture,
     shared_text,
 )
@@ -111,6 +114,38 @@ def test_wire_copy_shared_by_outlets_is_kept_and_flagged(tmp_path):
 def test_no_shared_text_within_one_outlet():
     assert shared_text([WIRE, WIRE], ["A", "A"]) == [None, None]
     assert shared_text([WIRE, WIRE], [None, "A"]) == [None, None]
+
+
+def test_shared_text_names_the_first_story_of_another_outlet_story_by_story():
+    other = (
+        "Another paragraph, well over fifteen words long, about the budget vote that was held "
+        "in the state senate."
+    )
+    texts = [f"Lead.\n{other}", WIRE, f"{WIRE}\n{other}", WIRE, other]
+    outlets = ["A", "A", "B", None, "C"]
+    shared = SharedText()
+    for text, outlet in zip(texts, outlets, strict=True):
+        shared.add(text, outlet)
+    assert shared.result() == [2, 2, 0, None, 0]
+    assert shared_text(texts, outlets) == [2, 2, 0, None, 0]
+
+
+def test_repeated_lines_tallied_then_cleaned_story_by_story():
+    footer = "Follow us for more news from the county"
+    texts = [
+        f"Story {w} opens here.\nIt goes on about {w}, as stories do.\n{footer}"
+        for w in ("alpha", "beta", "gamma", "delta")
+    ]
+    marked = [mark_story(text) for text in texts]
+    repeated = RepeatedLines()
+    for story in marked:
+        repeated.add(story, "A")
+    cleaned = [repeated.clean(story, "A") for story in marked]
+    assert [story.text for story in cleaned] == [t.rsplit("\n", 1)[0] for t in texts]
+    assert cleaned[0].removed == [(2, REPEATED_KIND, footer)]
+    assert [c.text for c in remove_furniture(texts, outlets=["A"] * 4)] == [
+        c.text for c in cleaned
+    ]
 
 
 # --------------------------------------------------------------------------- kinds

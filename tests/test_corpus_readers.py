@@ -323,3 +323,16 @@ def test_csv_cells_read_back_in_their_columns(tmp_path_factory, rows):
     starts = [line for line in corpus.stories["source_line"]]
     physical = path.read_text().replace("\r\n", "\n").replace("\r", "\n").split("\n")
     assert starts == sorted(starts) and starts[0] == 2 and starts[-1] <= len(physical)
+
+
+def test_csv_empty_cells_missing_as_a_table_gives_them(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(
+        'text,note,tag\n"One story. It ends.",,x\n"Two story. It ends too.",,\n',
+        encoding="utf-8",
+    )
+    stories = load_corpus(path, cache=False).stories
+    assert stories["note"].tolist() == [None, None]  # a column without any value
+    assert stories["note"].dtype == object
+    assert stories["tag"].iloc[0] == "x" and pd.isna(stories["tag"].iloc[1])
+    assert str(stories["tag"].dtype) == "str"

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from analysis import config
 from analysis.corpus import load_corpus, stories_from_texts
-from analysis.corpus.tables import mark_duplicates
+from analysis.corpus.readers import Record
+from analysis.corpus.tables import build_corpus, mark_duplicates
 from tests.conftest import JAPAN, LOS_ANGELES, RUSSIA, SEED_IDS, WASHINGTON
 
 # ----------------------------------------------------------------------------- the seeds
@@ -135,3 +136,22 @@ def test_loader_invariants_on_arbitrary_text(texts):
         stories["n_sentences"]
         == corpus.sentences.groupby("story_id").size().reindex(stories.index, fill_value=0)
     ).all()
+
+
+def test_build_corpus_moves_raw_texts_into_arrow_columns():
+    raw = ["BERLIN \u2013 First \u201cstory\u201d. It ends.", "Second story.", "<b></b>"]
+    records = [Record(text, "<memory>", i + 1) for i, text in enumerate(raw)]
+    skipped: list = []
+    corpus = build_corpus(records, skipped, "hybrid", "<memory>", cache=False)
+    assert [rec.raw_text for rec in records] == ["", "", ""]  # consumed
+    assert corpus.stories["raw_text"].tolist() == raw[:2]
+    assert corpus.stories["text"].tolist() == ['First "story". It ends.', "Second story."]
+    assert str(corpus.stories["text"].dtype) == "str"
+    assert corpus.sentences["text"].tolist() == ['First "story".', "It ends.", "Second story."]
+    assert corpus.sentences["sentence_id"].tolist() == [
+        "first-story-it-ends/0",
+        "first-story-it-ends/1",
+        "second-story/0",
+    ]
+    assert corpus.sentences["position"].tolist() == [0.25, 0.75, 0.5]
+    assert [s["source_line"] for s in skipped] == [3]

@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -230,3 +231,28 @@ def test_carried_quote_and_bracket_counts_decide_as_counting_from_the_start(para
         assert _classify(paragraph, match, balanced, counts) == _classify(
             paragraph, match, balanced
         )
+
+
+class _CountingTexts(list):
+    """A list of texts that counts the slices read from it."""
+
+    slices = 0
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            type(self).slices += 1
+        return super().__getitem__(index)
+
+
+def test_segment_texts_with_known_keys_reads_texts_by_chunk():
+    from analysis.cache import content_key
+
+    texts = [f"Story {i} opens. It ends here." for i in range(150)]
+    plain = segment.segment_texts(texts, cache=False, workers=1)
+    lazy = _CountingTexts(texts)
+    keyed = segment.segment_texts(
+        lazy, keys=[content_key(t) for t in texts], cache=False, workers=1
+    )
+    pd.testing.assert_frame_equal(plain, keyed)
+    assert len(keyed) == 300
+    assert _CountingTexts.slices == 0  # keys given: texts read one chunk at a time, not sliced

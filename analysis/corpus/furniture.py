@@ -34,6 +34,11 @@ normalised text (one paragraph a line):
    is never removed by rule 3, and :func:`shared_text` names, per story, the first story of
    another outlet that shares such a paragraph (the ``shares_text_with`` column).
 
+Rules 1 and 2 need only the story (:func:`mark_story`, run in the loader's worker processes);
+rules 3 and 4 compare the whole corpus in two steps (:class:`RepeatedLines` tallies every
+story, then cleans each; :class:`SharedText`), keeping a 16-byte digest of each line key
+(:func:`key_digest`) instead of its text, so a large corpus is not held twice.
+
 Furniture never empties a story: when every paragraph would go, the story is kept as it is.
 What was removed is listed in ``Corpus.furniture`` (:data:`FURNITURE_COLUMNS`), and
 ``raw_text`` keeps the story as read, so the removal can be checked and undone;
@@ -42,6 +47,7 @@ What was removed is listed in ``Corpus.furniture`` (:data:`FURNITURE_COLUMNS`), 
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import defaultdict
@@ -51,6 +57,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -72,10 +79,15 @@ __all__ = [
     "WIRE_MIN_WORDS",
     "CleanedStory",
     "FurnitureRule",
+    "MarkedStory",
+    "RepeatedLines",
+    "SharedText",
     "furniture_patterns",
     "furniture_table",
+    "key_digest",
     "line_key",
     "looks_like_headline",
+    "mark_story",
     "remove_furniture",
     "shared_text",
 ]
@@ -246,25 +258,97 @@ def remove_furniture(
     rules = furniture_patterns() if rules is None else rules
     titles = [None] * len(texts) if titles is None else titles
     headline_lines = [False] * len(texts) if headline_lines is None else headline_lines
-    marked = [_pattern_pass(text.split("\n"), rules) for text in texts]
-    for story, title, headline_ok in zip(marked, titles, headline_lines, strict=True):
-        _headline_pass(story, title, headline_ok)
-    _repeated_pass(marked, outlets)
-    return [_cleaned(story) for story in marked]
+    marked = [
+        mark_story(text, title=title, headline_line=headline_ok, rules=rules)
+        for text, title, headline_ok in zip(texts, titles, headline_lines, strict=True)
+    ]
+    repeated = RepeatedLines()
+    for story, outlet in zip(marked, outlets, strict=True):
+        repeated.add(story, outlet)
+    return [repeated.clean(story, outlet) for story, outlet in zip(marked, outlets, strict=True)]
 
 
 @dataclass
-class _Marked:
-    """A story's paragraphs while rules run: current text, removal kind (or None), spans cut."""
+class MarkedStory:
+    """A story's paragraphs while rules run: current text, removal kind (or None), spans cut,
+    headline line, the digest of each paragraph's :func:`line_key` and of the whole text."""
 
     paragraphs: list[str]
     kinds: list[str | None]
     spans: list[tuple[int, str, str]] = field(default_factory=list)
     headline: str | None = None
+    keys: list[bytes] = field(default_factory=list)
+    whole: bytes = b""
 
 
-def _pattern_pass(paragraphs: list[str], rules: Sequence[FurnitureRule]) -> _Marked:
-    story = _Marked(list(paragraphs), [None] * len(paragraphs))
+def key_digest(text: str) -> bytes:
+    """A 16-byte BLAKE2b digest standing for a string in whole-corpus tallies (repeated lines,
+    shared copy): the tallies compare digests instead of holding every paragraph's text."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def mark_story(
+    text: str,
+    *,
+    title: str | None = None,
+    headline_line: bool = False,
+    rules: Sequence[FurnitureRule] | None = None,
+) -> MarkedStory:
+    """Rules 1 and 2 on one normalised text (they need no other story): the
+    :class:`MarkedStory` that :class:`RepeatedLines` tallies and then cleans (rule 3)."""
+    rules = furniture_patterns() if rules is None else rules
+    story = _pattern_pass(text.split("\n"), rules)
+    _headline_pass(story, title, headline_line)
+    story.keys = [key_digest(line_key(p)) for p in story.paragraphs]
+    story.whole = key_digest("\n".join(story.paragraphs))
+    return story
+
+
+class RepeatedLines:
+    """Rule 3 in two steps: :meth:`add` tallies every story's line keys per outlet, then
+    :meth:`clean` removes each outlet's template lines from a story (never wire copy, never a
+    whole story). Keys are :func:`key_digest` digests, so the tally holds no text."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str | None, set[bytes]] = defaultdict(set)
+        self.counts: dict[str | None, dict[bytes, int]] = defaultdict(lambda: defaultdict(int))
+        self.outlet_of: dict[bytes, object] = {}  # the first outlet, or _MANY_OUTLETS
+
+    def add(self, story: MarkedStory, outlet: str | None) -> None:
+        """Tally a marked story (an exact duplicate of a story of its outlet counts once)."""
+        if story.whole in self.seen[outlet]:
+            return
+        self.seen[outlet].add(story.whole)
+        counts = self.counts[outlet]
+        for key in set(story.keys):
+            counts[key] += 1
+            if outlet is not None:
+                first = self.outlet_of.setdefault(key, outlet)
+                if first != outlet:
+                    self.outlet_of[key] = _MANY_OUTLETS
+
+    def clean(self, story: MarkedStory, outlet: str | None) -> CleanedStory:
+        """The story without its furniture, once every story was added."""
+        need = max(REPEAT_MIN_STORIES, math.ceil(REPEAT_MIN_SHARE * len(self.seen[outlet])))
+        counts = self.counts[outlet]
+        n = len(story.keys)
+        for i, key in enumerate(story.keys):
+            if story.kinds[i] is not None or counts.get(key, 0) < need:
+                continue
+            n_words = len(story.paragraphs[i].split())
+            if n_words >= WIRE_MIN_WORDS and self.outlet_of.get(key) is _MANY_OUTLETS:
+                continue  # shared copy, not the outlet's template
+            if i < EDGE_PARAGRAPHS or i >= n - EDGE_PARAGRAPHS or n_words < SHORT_LINE_WORDS:
+                story.kinds[i] = REPEATED_KIND
+        return _cleaned(story)
+
+
+#: ``RepeatedLines.outlet_of`` value of a key found in stories of two or more outlets.
+_MANY_OUTLETS = object()
+
+
+def _pattern_pass(paragraphs: list[str], rules: Sequence[FurnitureRule]) -> MarkedStory:
+    story = MarkedStory(list(paragraphs), [None] * len(paragraphs))
     line_rules = [r for r in rules if r.scope != "span"]
     span_rules = [r for r in rules if r.scope == "span"]
     footer_from: str | None = None
@@ -291,7 +375,7 @@ def _pattern_pass(paragraphs: list[str], rules: Sequence[FurnitureRule]) -> _Mar
     return story
 
 
-def _cut_spans(story: _Marked, index: int, paragraph: str, rule: FurnitureRule) -> str:
+def _cut_spans(story: MarkedStory, index: int, paragraph: str, rule: FurnitureRule) -> str:
     pieces = []
     last = 0
     for match in rule.pattern.finditer(paragraph):
@@ -308,7 +392,7 @@ def _cut_spans(story: _Marked, index: int, paragraph: str, rule: FurnitureRule) 
     return joined.strip()
 
 
-def _headline_pass(story: _Marked, title: str | None, headline_ok: bool) -> None:
+def _headline_pass(story: MarkedStory, title: str | None, headline_ok: bool) -> None:
     first = next((i for i, kind in enumerate(story.kinds) if kind is None), None)
     if first is None or not any(kind is None for kind in story.kinds[first + 1 :]):
         return
@@ -322,37 +406,7 @@ def _headline_pass(story: _Marked, title: str | None, headline_ok: bool) -> None
         story.headline = line
 
 
-def _repeated_pass(stories: list[_Marked], outlets: Sequence[str | None]) -> None:
-    """Rule 3: remove each outlet's template lines (never wire copy, never a whole story)."""
-    seen_texts: dict[str | None, set[str]] = defaultdict(set)
-    story_keys: list[list[str]] = []
-    counts: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    key_outlets: dict[str, set[str]] = defaultdict(set)
-    for story, outlet in zip(stories, outlets, strict=True):
-        keys = [line_key(p) for p in story.paragraphs]
-        story_keys.append(keys)
-        whole = "\n".join(story.paragraphs)
-        if whole in seen_texts[outlet]:  # an exact duplicate story counts once
-            continue
-        seen_texts[outlet].add(whole)
-        for key in set(keys):
-            counts[outlet][key] += 1
-            if outlet is not None:
-                key_outlets[key].add(outlet)
-    for story, keys, outlet in zip(stories, story_keys, outlets, strict=True):
-        need = max(REPEAT_MIN_STORIES, math.ceil(REPEAT_MIN_SHARE * len(seen_texts[outlet])))
-        n = len(keys)
-        for i, key in enumerate(keys):
-            if story.kinds[i] is not None or counts[outlet][key] < need:
-                continue
-            n_words = len(story.paragraphs[i].split())
-            if n_words >= WIRE_MIN_WORDS and len(key_outlets[key]) >= 2:
-                continue  # shared copy, not the outlet's template
-            if i < EDGE_PARAGRAPHS or i >= n - EDGE_PARAGRAPHS or n_words < SHORT_LINE_WORDS:
-                story.kinds[i] = REPEATED_KIND
-
-
-def _cleaned(story: _Marked) -> CleanedStory:
+def _cleaned(story: MarkedStory) -> CleanedStory:
     kept = [p for p, kind in zip(story.paragraphs, story.kinds, strict=True) if kind is None]
     if not any(p.strip() for p in kept):  # furniture never empties a story
         return CleanedStory("\n".join(p for p in story.paragraphs))
@@ -374,25 +428,56 @@ def shared_text(texts: Sequence[str], outlets: Sequence[str | None]) -> list[int
     >>> shared_text([para, "Other text.", para], ["A", "A", "B"])
     [2, None, 0]
     """
-    first_by_key: dict[str, dict[str, int]] = defaultdict(dict)
-    story_keys: list[set[str]] = []
-    for index, (text, outlet) in enumerate(zip(texts, outlets, strict=True)):
+    shared = SharedText()
+    for text, outlet in zip(texts, outlets, strict=True):
+        shared.add(text, outlet)
+    return shared.result()
+
+
+class SharedText:
+    """:func:`shared_text` story by story: :meth:`add` each story in corpus order, then
+    :meth:`result`. Paragraph keys are kept as :func:`key_digest` digests in flat arrays (24
+    bytes a paragraph), not as text."""
+
+    def __init__(self) -> None:
+        self._stories: list[int] = []
+        self._outlets: list[int] = []
+        self._digests = bytearray()
+        self._codes: dict[str, int] = {}
+        self._n = 0
+
+    def add(self, text: str, outlet: str | None) -> None:
+        """Add the next story's analysed text and outlet."""
         keys = {line_key(p) for p in text.split("\n") if len(p.split()) >= WIRE_MIN_WORDS}
-        story_keys.append(keys)
-        if outlet is None:
-            continue
-        for key in keys:
-            first_by_key[key].setdefault(outlet, index)
-    result: list[int | None] = []
-    for keys, outlet in zip(story_keys, outlets, strict=True):
-        others = [
-            index
-            for key in keys
-            for other, index in first_by_key[key].items()
-            if outlet is not None and other != outlet
-        ]
-        result.append(min(others) if others else None)
-    return result
+        if outlet is not None:  # a story without outlet shares nothing, and is never named
+            code = self._codes.setdefault(outlet, len(self._codes))
+            for key in keys:
+                self._stories.append(self._n)
+                self._outlets.append(code)
+                self._digests += key_digest(key)
+        self._n += 1
+
+    def result(self) -> list[int | None]:
+        """Per story added, the index of the first story of another outlet sharing a long
+        paragraph, or ``None``."""
+        result: list[int | None] = [None] * self._n
+        if not self._stories:
+            return result
+        digests = np.frombuffer(bytes(self._digests), dtype=np.uint64).reshape(-1, 2)
+        rows = pd.DataFrame(
+            {
+                "story": np.asarray(self._stories, np.int64),
+                "outlet": np.asarray(self._outlets, np.int64),
+                "k1": digests[:, 0],
+                "k2": digests[:, 1],
+            }
+        )
+        first = rows.groupby(["k1", "k2", "outlet"], as_index=False)["story"].min()
+        pairs = rows.merge(first, on=["k1", "k2"], suffixes=("", "_first"))
+        pairs = pairs[pairs["outlet"] != pairs["outlet_first"]]
+        for story, index in pairs.groupby("story")["story_first"].min().items():
+            result[int(story)] = int(index)
+        return result
 
 
 def furniture_table(

@@ -27,7 +27,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from analysis import config
-from analysis.cache import KEY_COLUMN, resolve_cache
+from analysis.cache import KEY_COLUMN, release_memory, resolve_cache
 from analysis.corpus.decoding import codec_name
 from analysis.corpus.furniture import FURNITURE_FILE
 from analysis.corpus.readers import (
@@ -180,7 +180,9 @@ def load_corpus(
         progress=progress,
         furniture=bool(furniture),
     )
+    del records
     _store_corpus(corpus, files, root, options, cache, notes)
+    release_memory()
     return corpus
 
 

@@ -48,7 +48,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.corpus.decoding import nul_position, nul_reason, read_text_file
+from analysis.corpus.decoding import (
+    decoded_lines,
+    file_decoding,
+    nul_position,
+    nul_reason,
+    read_text_file,
+)
 from analysis.corpus.schema import STORY_COLUMNS
 from analysis.errors import CorpusError
 from analysis.normalize import normalize_text
@@ -364,13 +370,35 @@ def table_records(
 
     See :func:`text_value` and :func:`meta_value` for the rules. Does not mutate ``frame``.
     """
-    text_col, roles = table_roles(frame.columns, path, columns)
+    return _row_records(
+        list(frame.columns),
+        frame.to_dict("records"),
+        path,
+        root,
+        columns,
+        line_numbers,
+        json_values=json_values,
+    )
+
+
+def _row_records(
+    names: list[str],
+    rows: Iterable[dict[str, Any]],
+    path: Path,
+    root: Path,
+    columns: dict[str, str | None],
+    line_numbers: list[int],
+    *,
+    json_values: bool = False,
+) -> tuple[list[Record], list[dict[str, Any]]]:
+    """:func:`table_records` of rows given as dicts keyed by the column ``names``."""
+    text_col, roles = table_roles(names, path, columns)
     name = display_name(path, root)
     used = {text_col, *(c for c in roles.values() if c is not None)}
-    extra_cols = [c for c in frame.columns if c not in used and c not in STORY_COLUMNS]
+    extra_cols = [c for c in names if c not in used and c not in STORY_COLUMNS]
     records: list[Record] = []
     skipped: list[dict[str, Any]] = []
-    for row, line in zip(frame.to_dict("records"), line_numbers, strict=True):
+    for row, line in zip(rows, line_numbers, strict=True):
         text, meta, problem = _row_problem(row, text_col, roles, json_values=json_values)
         if problem:
             skipped.append({"source_file": name, "source_line": line, "reason": problem})
@@ -483,12 +511,19 @@ def csv_row_problem(record: CsvRecord, n_columns: int) -> str:
     return ""
 
 
+def _streamed_lines(path: Path, encoding: str, name: str) -> tuple[Iterator[str], str | None]:
+    """A table file's physical lines, decoded by the loader's rule and read lazily (the
+    file's text is never held whole), and the decoding warning, if any."""
+    decoding = file_decoding(path, encoding, name=name)
+    return decoded_lines(path, decoding.codec), decoding.note
+
+
 def _csv_records(
     path: Path, root: Path, encoding: str, columns: dict[str, str | None]
 ) -> FileRead:
     name = display_name(path, root)
-    text, note = read_text_file(path, encoding, name)
-    records = csv_records_of(io.StringIO(text, newline=""), path)
+    text, note = _streamed_lines(path, encoding, name)
+    records = csv_records_of(text, path)
     header = csv_header(next(records, None), path)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -502,11 +537,28 @@ def _csv_records(
         lines.append(record.line)
     if not rows and not bad:
         raise CorpusError("the CSV has a header but no rows.", path=path)
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
-    frame = frame.map(lambda v: None if v == "" else v)
-    good, skipped = table_records(frame, path, root, columns, lines)
+    del text, records
+    good, skipped = _row_records(header, _csv_dicts(header, rows), path, root, columns, lines)
     skipped = sorted(bad + skipped, key=lambda s: s["source_line"])
     return FileRead(good, skipped, [] if note is None else [note])
+
+
+def _csv_dicts(header: list[str], rows: list[list[str]]) -> Iterator[dict[str, Any]]:
+    """Each CSV row as a dict, an empty field missing, as a pandas table of the rows gives them
+    (``NaN`` in a column with a value, ``None`` in a column without any); ``rows`` is emptied
+    as it is read."""
+    filled = [False] * len(header)
+    for fields in rows:
+        for i, value in enumerate(fields):
+            if value != "":
+                filled[i] = True
+    empty = [math.nan if f else None for f in filled]
+    for index, fields in enumerate(rows):
+        rows[index] = []
+        yield {
+            name: value if value != "" else missing
+            for name, value, missing in zip(header, fields, empty, strict=True)
+        }
 
 
 # --------------------------------------------------------------------------- JSON Lines
@@ -550,11 +602,11 @@ def _jsonl_records(
     path: Path, root: Path, encoding: str, columns: dict[str, str | None]
 ) -> FileRead:
     name = display_name(path, root)
-    text, note = read_text_file(path, encoding, name)
+    text, note = _streamed_lines(path, encoding, name)
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
     bad: list[dict[str, Any]] = []
-    for lineno, obj, problem in jsonl_objects_of(io.StringIO(text, newline=""), path):
+    for lineno, obj, problem in jsonl_objects_of(text, path):
         if obj is None:
             bad.append({"source_file": name, "source_line": lineno, "reason": problem})
             continue

@@ -41,16 +41,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from analysis.cache import content_key
+from analysis.cache import KEY_COLUMN, content_key, release_memory
 from analysis.corpus.furniture import (
     CleanedStory,
+    RepeatedLines,
+    SharedText,
     furniture_table,
-    remove_furniture,
-    shared_text,
+    mark_story,
 )
 from analysis.corpus.readers import TEXT_SUFFIXES, Record
 from analysis.corpus.schema import (
@@ -61,7 +65,7 @@ from analysis.corpus.schema import (
     Corpus,
 )
 from analysis.normalize import normalize_text, tokenize
-from analysis.parallel import map_chunks
+from analysis.parallel import CHUNK_SIZE, for_each_chunk
 from analysis.segment import Method, segment_texts
 
 __all__ = [
@@ -194,28 +198,43 @@ def build_corpus(
     once normalised. ``method``, ``cache``, ``workers`` and ``progress`` are passed to the
     segmentation step; ``furniture`` removes page furniture
     (:mod:`analysis.corpus.furniture`).
-    """
 
-    normalised = map_chunks(
-        _normalise_chunk,
-        [rec.raw_text for rec in records],
-        workers=workers,
-        progress=progress,
-        desc="normalising",
-    )["text"].tolist()
-    cleaned = _cleaned_stories(records, normalised, furniture)
-    prepared = _prepare_chunk([story.text for story in cleaned])
-    stories, kept = _story_table(records, prepared, cleaned, skipped, wire=furniture)
-    removed = furniture_table(
-        [cleaned[i] for i in kept], stories.get("story_id", []), stories.get("outlet", [])
-    )
+    Memory: the corpus is built in a stream. Worker processes normalise the records and run the
+    per-story furniture rules chunk by chunk (:func:`_mark_chunk`); the whole-corpus rules
+    (repeated lines, shared copy, duplicates) keep digests, not texts; texts are moved into
+    Arrow string columns :data:`BUILD_CHUNK` stories at a time, so no second full copy of the
+    corpus' texts is held as Python strings. ``records`` are consumed: each one's ``raw_text``
+    is moved into the table and replaced by ``""``.
+    """
+    marked, titles, raw = _marked_stories(records, workers, progress, furniture)
+    built = _StoryBuilder(skipped, furniture)
+    repeated = marked.pop()
+    for index, rec in enumerate(records):
+        story = marked[index]
+        marked[index] = None  # released as the stories are built
+        cleaned = repeated.clean(story, rec.meta.get("outlet")) if furniture else story
+        built.add(index, rec, cleaned, titles[index])
+    del marked, titles, repeated
+    release_memory()  # the marked paragraphs and the repeated-line tally
+    stories, texts = built.table(raw)
+    del raw
+    removed = furniture_table(built.removed, built.ids, built.outlets)
     spans = None
     if len(stories):
-        unique_texts = list(dict.fromkeys(stories["text"]))  # same text, same content key
+        unique: dict[str, int] = {}  # same text, same content key: segmented once
+        for position, key in enumerate(stories["_key"]):
+            unique.setdefault(key, position)
         spans = segment_texts(
-            unique_texts, method=method, cache=cache, workers=workers, progress=progress
+            TextsAt(texts, list(unique.values())),
+            keys=list(unique),
+            method=method,
+            cache=cache,
+            workers=workers,
+            progress=progress,
         )
-    sentences = _sentences_table(stories, spans)
+    sentences = _sentences_table(stories, texts, spans)
+    del spans, texts
+    release_memory()
     stories = _typed_stories(stories, sentences)
     skipped_frame = pd.DataFrame(skipped, columns=SKIPPED_COLUMNS).astype({"source_line": "Int64"})
     return Corpus(
@@ -227,97 +246,175 @@ def build_corpus(
     )
 
 
-def _normalise_chunk(raw_texts: list[str]) -> pd.DataFrame:
-    """Normalised texts (run in worker processes)."""
-    return pd.DataFrame({"text": [normalize_text(raw) for raw in raw_texts]}, dtype=object)
+#: Stories whose texts are moved into one Arrow chunk together while the corpus is built.
+BUILD_CHUNK = 1024
 
 
-def _cleaned_stories(
-    records: list[Record], texts: list[str], furniture: bool
-) -> list[CleanedStory]:
-    """Each text without its page furniture (or as it is, when ``furniture`` is false)."""
-    if not furniture or not texts:
-        return [CleanedStory(text) for text in texts]
-    titles = []
-    for rec in records:
-        title = rec.meta.get("title")
-        titles.append(normalize_text(title) if isinstance(title, str) and title.strip() else None)
-    headline_lines = [
-        title is None and rec.source_file.lower().endswith(TEXT_SUFFIXES)
-        for rec, title in zip(records, titles, strict=True)
-    ]
-    return remove_furniture(
-        texts,
-        outlets=[rec.meta.get("outlet") for rec in records],
-        titles=titles,
-        headline_lines=headline_lines,
+class TextsAt(Sequence[str]):
+    """The strings at ``positions`` of an Arrow string array, made Python strings only when
+    read (so a list of a whole corpus' texts is never built)."""
+
+    def __init__(self, array: pa.ChunkedArray, positions: Sequence[int]) -> None:
+        self.array = array
+        self.positions = positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            wanted = pa.array(self.positions[index], pa.int64())
+            return self.array.take(wanted).to_pylist()
+        return self.array[self.positions[index]].as_py()
+
+
+def _mark_chunk(items: Sequence[tuple[str, Any, bool, bool]]) -> list[tuple[Any, str | None]]:
+    """Per ``(raw_text, title, headline_line, furniture)`` item: the normalised text (or, with
+    ``furniture``, its :class:`~analysis.corpus.furniture.MarkedStory`) and the normalised
+    title (run in worker processes)."""
+    out = []
+    for raw, title, headline_line, furniture in items:
+        title = normalize_text(title) if isinstance(title, str) and title.strip() else None
+        text = normalize_text(raw)
+        if furniture:
+            out.append((mark_story(text, title=title, headline_line=headline_line), title))
+        else:
+            out.append((CleanedStory(text), title))
+    return out
+
+
+def _marked_stories(
+    records: list[Record], workers: int | None, progress: bool | None, furniture: bool
+) -> tuple[list[Any], list[str | None], pa.ChunkedArray]:
+    """Phase one of :func:`build_corpus`: every record normalised and marked (in workers), the
+    repeated-line tally (appended last to the first list), the normalised titles, and the raw
+    texts as an Arrow column (the records' ``raw_text`` is released)."""
+    marked: list[Any] = []
+    titles: list[str | None] = []
+    raw_chunks: list[pa.Array] = []
+    repeated = RepeatedLines()
+
+    def chunks() -> Iterator[list[tuple[str, Any, bool, bool]]]:
+        for at in range(0, len(records), CHUNK_SIZE):
+            yield [
+                (
+                    rec.raw_text,
+                    rec.meta.get("title"),
+                    furniture
+                    and not _has_title(rec.meta.get("title"))
+                    and rec.source_file.lower().endswith(TEXT_SUFFIXES),
+                    furniture,
+                )
+                for rec in records[at : at + CHUNK_SIZE]
+            ]
+
+    def consume(result: list[tuple[Any, str | None]]) -> None:
+        at = len(marked)
+        for story, title in result:
+            if furniture:
+                repeated.add(story, records[len(marked)].meta.get("outlet"))
+            marked.append(story)
+            titles.append(title)
+        part = records[at : len(marked)]
+        raw_chunks.append(pa.array([rec.raw_text for rec in part], pa.large_string()))
+        for rec in part:
+            rec.raw_text = ""
+
+    for_each_chunk(
+        _mark_chunk,
+        chunks(),
+        consume,
+        n_items=len(records),
+        workers=workers,
+        progress=progress,
+        desc="normalising",
     )
+    marked.append(repeated)
+    release_memory()  # the records' raw texts, now in Arrow
+    return marked, titles, pa.chunked_array(raw_chunks, pa.large_string())
 
 
-def _prepare_chunk(texts: list[str]) -> pd.DataFrame:
-    """Split off datelines and count words of normalised texts."""
-    rows = []
-    for text in texts:
-        dateline, body = _split_dateline(text)
-        rows.append((dateline, body, len(tokenize(body))))
-    return pd.DataFrame(rows, columns=["dateline", "body", "n_words"]).astype(
-        {"dateline": object, "body": object, "n_words": "int64"}
-    )
+def _has_title(title: Any) -> bool:
+    return isinstance(title, str) and bool(title.strip())
 
 
-def _story_table(
-    records: list[Record],
-    prepared: pd.DataFrame,
-    cleaned: list[CleanedStory],
-    skipped: list[dict[str, Any]],
-    *,
-    wire: bool = False,
-) -> tuple[pd.DataFrame, list[int]]:
-    """One row per record with text (with a ``_key`` column), and the indices of those
-    records; the others go to ``skipped``."""
-    rows: list[dict[str, Any]] = []
-    kept: list[int] = []
-    used_ids: set[str] = set()
-    for index, (rec, dateline, body, n_words, story) in enumerate(
-        zip(
-            records,
-            prepared["dateline"],
-            prepared["body"],
-            prepared["n_words"],
-            cleaned,
-            strict=True,
-        )
-    ):
-        dateline = None if pd.isna(dateline) else dateline
+class _StoryBuilder:
+    """Phase two of :func:`build_corpus`: story rows (texts gathered into Arrow chunks), the
+    furniture removed, the duplicate and shared-copy tallies."""
+
+    def __init__(self, skipped: list[dict[str, Any]], wire: bool) -> None:
+        self.skipped = skipped
+        self.rows: list[dict[str, Any]] = []
+        self.kept: list[int] = []
+        self.used_ids: set[str] = set()
+        self.texts: list[str] = []
+        self.text_chunks: list[pa.Array] = []
+        self.removed: list[CleanedStory] = []
+        self.ids: list[str] = []
+        self.outlets: list[Any] = []
+        self.first_of_key: dict[str, str] = {}
+        self.shared = SharedText() if wire else None
+
+    def add(self, index: int, rec: Record, story: CleanedStory, title: str | None) -> None:
+        """Add record ``index`` (its cleaned text ``story``) or list it as skipped."""
+        dateline, body = _split_dateline(story.text)
         if not body.strip():
-            skipped.append(
+            self.skipped.append(
                 {
                     "source_file": rec.source_file,
                     "source_line": rec.source_line,
                     "reason": NO_TEXT_REASON,
                 }
             )
-            continue
+            return
         base_id = rec.meta.get("id")  # a non-blank string, or None (see readers.meta_value)
         if not isinstance(base_id, str) or not base_id.strip():
             base_id = _slug(body)
         story_id = base_id
         k = 2
-        while story_id in used_ids:
+        while story_id in self.used_ids:
             story_id = f"{base_id}-{k}"
             k += 1
-        used_ids.add(story_id)
-        kept.append(index)
-        rows.append(_story_row(rec, story_id, dateline, body, int(n_words), story.headline))
-    if not rows:
-        return pd.DataFrame(columns=[*STORY_COLUMNS, "_key"]), kept
-    stories = pd.DataFrame(rows)
-    stories["duplicate_of"] = mark_duplicates(stories)
-    if wire:  # a whole-corpus comparison, made with furniture removal
-        shared = shared_text(stories["text"].tolist(), stories["outlet"].tolist())
-        ids = stories["story_id"].tolist()
-        stories["shares_text_with"] = [None if i is None else ids[i] for i in shared]
-    return stories, kept
+        self.used_ids.add(story_id)
+        self.kept.append(index)
+        n_words = len(tokenize(body, lower=False))
+        row = _story_row(rec, story_id, dateline, body, n_words, story.headline, title)
+        row["duplicate_of"] = self.first_of_key.get(row["_key"])
+        self.first_of_key.setdefault(row["_key"], story_id)
+        self.rows.append(row)
+        self.removed.append(CleanedStory("", story.headline, story.removed))
+        self.ids.append(story_id)
+        self.outlets.append(rec.meta.get("outlet"))
+        if self.shared is not None:
+            self.shared.add(body, rec.meta.get("outlet"))
+        self.texts.append(body)
+        if len(self.texts) >= BUILD_CHUNK:
+            self._flush_texts()
+
+    def _flush_texts(self) -> None:
+        self.text_chunks.append(pa.array(self.texts, pa.large_string()))
+        self.texts = []
+
+    def table(self, raw: pa.ChunkedArray) -> tuple[pd.DataFrame, pa.ChunkedArray]:
+        """The stories table (with a ``_key`` column) and its texts as an Arrow column."""
+        self._flush_texts()
+        texts = pa.chunked_array(self.text_chunks, pa.large_string())
+        self.text_chunks = []
+        if not self.rows:
+            return pd.DataFrame(columns=[*STORY_COLUMNS, "_key"]), texts
+        stories = pd.DataFrame(self.rows)
+        self.rows = []
+        stories["duplicate_of"] = pd.Series(
+            stories["duplicate_of"].tolist(), index=stories.index, dtype=object
+        )
+        if self.shared is not None:  # a whole-corpus comparison, made with furniture removal
+            shared = self.shared.result()
+            stories["shares_text_with"] = [None if i is None else self.ids[i] for i in shared]
+        stories["text"] = pd.Series(texts, dtype="str")
+        if len(self.kept) < len(raw):  # (a take copies the column)
+            raw = raw.take(pa.array(self.kept, pa.int64()))
+        stories["raw_text"] = pd.Series(raw, dtype="str")
+        return stories, texts
 
 
 def _story_row(
@@ -327,14 +424,17 @@ def _story_row(
     body: str,
     n_words: int,
     headline: str | None = None,
+    title: str | None = None,
 ) -> dict[str, Any]:
-    """A story's row: its columns in :data:`STORY_COLUMNS` order, ``_key``, then extras."""
+    """A story's row: its columns in :data:`STORY_COLUMNS` order, ``_key``, then extras.
+
+    ``title`` is the record's title normalised (when it has one); ``text`` and ``raw_text`` are
+    left ``None`` (the table gets them as Arrow columns).
+    """
     meta = rec.meta
-    title = meta.get("title")
     paragraphs = body.split("\n")
-    has_title = isinstance(title, str) and title.strip()
-    if has_title:
-        title, title_source = normalize_text(title), "input"
+    if _has_title(meta.get("title")):
+        title_source = "input"
     elif headline is not None:
         title, title_source = headline, "headline line"
     else:
@@ -355,8 +455,8 @@ def _story_row(
         "is_truncated": is_truncated(body, n_words),
         "duplicate_of": None,  # set over the whole table by mark_duplicates
         "shares_text_with": None,  # set over the whole table by shared_text
-        "text": body,
-        "raw_text": rec.raw_text,
+        "text": None,
+        "raw_text": None,
         "_key": content_key(body),
         **{k: v for k, v in meta.get("extras", {}).items() if k not in STORY_COLUMNS},
     }
@@ -375,26 +475,86 @@ def _typed_stories(stories: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
     return set_optional_text_columns(stories)
 
 
-def _sentences_table(stories: pd.DataFrame, spans: pd.DataFrame | None) -> pd.DataFrame:
-    """Join cached/computed spans to stories (in story order) and cut the sentence texts."""
+def _sentences_table(
+    stories: pd.DataFrame, texts: pa.ChunkedArray, spans: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Join cached/computed spans to stories (in story order) and cut the sentence texts,
+    :data:`BUILD_CHUNK` stories at a time (texts made Python strings one chunk at a time)."""
     if spans is None or spans.empty:
-        empty = pd.DataFrame({c: pd.Series(dtype="int64") for c in SENTENCE_COLUMNS})
-        for col in ("story_id", "sentence_id", "text"):
-            empty[col] = pd.Series(dtype="str")
-        empty["position"] = pd.Series(dtype="float64")
-        return empty[SENTENCE_COLUMNS]
-    order = stories[["story_id", "_key"]].reset_index(names="_order")
-    table = order.merge(spans, on="_key", how="inner", validate="m:m")
-    table = table.sort_values(["_order", "sentence_index"], ignore_index=True)
-    texts = dict(zip(stories["_key"], stories["text"], strict=True))
-    table["text"] = [
-        texts[k][s:e] for k, s, e in zip(table["_key"], table["start"], table["end"], strict=True)
-    ]
-    table["sentence_id"] = table["story_id"] + "/" + table["sentence_index"].astype(str)
-    n = table.groupby("story_id", sort=False)["sentence_index"].transform("size")
-    table["position"] = (table["sentence_index"] + 0.5) / n
-    table = table[SENTENCE_COLUMNS].copy()
-    for col in ("paragraph_index", "sentence_index", "start", "end", "n_words"):
-        table[col] = table[col].astype("int64")
-    table["position"] = table["position"].astype("float64")
-    return table
+        return _empty_sentences()
+    codes, uniques = pd.factorize(spans[KEY_COLUMN])  # spans are sorted by key
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    lows = np.concatenate([[0], bounds])
+    highs = np.concatenate([bounds, [len(codes)]])
+    where = {key: (int(lo), int(hi)) for key, lo, hi in zip(uniques, lows, highs, strict=True)}
+    numbers = {c: spans[c].to_numpy(np.int64) for c in _SPAN_INTS}
+    parts: dict[str, list[Any]] = {c: [] for c in SENTENCE_COLUMNS}
+    ids = stories["story_id"].tolist()
+    keys = stories["_key"].tolist()
+    for at in range(0, len(ids), BUILD_CHUNK):
+        chunk = zip(
+            ids[at : at + BUILD_CHUNK],
+            keys[at : at + BUILD_CHUNK],
+            texts.slice(at, BUILD_CHUNK).to_pylist(),
+            strict=True,
+        )
+        for column, part in _sentence_chunk(chunk, where, numbers).items():
+            parts[column].append(part)
+    if not parts["text"]:
+        return _empty_sentences()
+    strings = ("story_id", "sentence_id", "text")
+    return pd.DataFrame(
+        {
+            c: pd.Series(pa.chunked_array(parts[c], pa.large_string()), dtype="str")
+            if c in strings
+            else np.concatenate(parts[c]).astype("float64" if c == "position" else "int64")
+            for c in SENTENCE_COLUMNS
+        }
+    )
+
+
+def _sentence_chunk(
+    stories: Iterable[tuple[str, str, str]],
+    where: dict[str, tuple[int, int]],
+    numbers: dict[str, np.ndarray],
+) -> dict[str, Any]:
+    """The sentences columns of some ``(story_id, key, text)`` stories (empty if none has
+    sentences): spans rows ``where[key]`` of the ``numbers`` columns, texts cut here."""
+    rows: list[np.ndarray] = []
+    story_ids: list[str] = []
+    sentence_texts: list[str] = []
+    counts: list[int] = []
+    starts, ends = numbers["start"], numbers["end"]
+    for story_id, key, text in stories:
+        low, high = where.get(key, (0, 0))
+        if high == low:
+            continue
+        rows.append(np.arange(low, high))
+        story_ids.extend([story_id] * (high - low))
+        counts.extend([high - low] * (high - low))
+        bounds = zip(starts[low:high].tolist(), ends[low:high].tolist(), strict=True)
+        sentence_texts.extend(text[s:e] for s, e in bounds)
+    if not rows:
+        return {}
+    taken = np.concatenate(rows)
+    out: dict[str, Any] = {col: numbers[col][taken] for col in _SPAN_INTS}
+    index = out["sentence_index"]
+    out["position"] = (index + 0.5) / np.asarray(counts, np.int64)
+    out["story_id"] = pa.array(story_ids, pa.large_string())
+    sentence_ids = [f"{i}/{n}" for i, n in zip(story_ids, index.tolist(), strict=True)]
+    out["sentence_id"] = pa.array(sentence_ids, pa.large_string())
+    out["text"] = pa.array(sentence_texts, pa.large_string())
+    return out
+
+
+def _empty_sentences() -> pd.DataFrame:
+    """A sentences table without rows, with the columns' types."""
+    empty = pd.DataFrame({c: pd.Series(dtype="int64") for c in SENTENCE_COLUMNS})
+    for col in ("story_id", "sentence_id", "text"):
+        empty[col] = pd.Series(dtype="str")
+    empty["position"] = pd.Series(dtype="float64")
+    return empty[SENTENCE_COLUMNS]
+
+
+#: Integer columns of the segmentation spans copied to the sentences table.
+_SPAN_INTS = ("paragraph_index", "sentence_index", "start", "end", "n_words")
