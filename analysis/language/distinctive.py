@@ -104,11 +104,16 @@ def _spread(
     return n_stories, sp.csr_matrix(n_sources)
 
 
-def _row_values(matrix: sp.csr_matrix, row: int, columns: np.ndarray) -> np.ndarray:
-    """``matrix[row, columns]`` as a dense vector (``columns`` sorted)."""
+def _sorted_row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
+    """The stored columns of ``matrix``'s row ``row`` in increasing order, and their values."""
     line = matrix.getrow(row)
     order = np.argsort(line.indices, kind="stable")
-    where, values = line.indices[order], line.data[order]
+    return line.indices[order], line.data[order]
+
+
+def _row_values(matrix: sp.csr_matrix, row: int, columns: np.ndarray) -> np.ndarray:
+    """``matrix[row, columns]`` as a dense vector (``columns`` sorted)."""
+    where, values = _sorted_row(matrix, row)
     if len(where) == 0:
         return np.zeros(len(columns))
     at = np.minimum(np.searchsorted(where, columns), len(where) - 1)
@@ -327,9 +332,7 @@ def distinctive_terms(
         # Only the terms the group uses can qualify (min_count >= 1), so each group is scored
         # on its own terms: the same numbers as on the whole vocabulary, at the cost of the
         # group's terms, not of the vocabulary (25,000 stories x 400,000 terms otherwise).
-        row = grouped.getrow(g)
-        order = np.argsort(row.indices, kind="stable")
-        cols, y_i = row.indices[order], row.data[order]
+        cols, y_i = _sorted_row(grouped, g)
         n_i = y_i.sum()
         n_j = n_total - n_i
         if n_i == 0 or n_j == 0:
@@ -404,9 +407,7 @@ def tfidf_terms(
     ngram = ngram_sizes(terms)
     frames = []
     for g, label in enumerate(labels):
-        row = mean.getrow(g)  # only the group's own terms can score above 0
-        order = np.argsort(row.indices, kind="stable")
-        cols, score = row.indices[order], row.data[order]
+        cols, score = _sorted_row(mean, g)  # only the group's own terms can score above 0
         top = top_term_rows(score, score > 0, terms[cols], ngram[cols], top_n)
         frames.append(
             pd.DataFrame(
