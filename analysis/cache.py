@@ -225,6 +225,19 @@ def _write_new_file(folder: Path, prefix: str, payload: Any) -> Path:
         return path
 
 
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with ``schema``'s columns in its order and types; absent columns all null."""
+    if table.schema.equals(schema):
+        return table
+    columns = [
+        table[field.name].cast(field.type)
+        if field.name in table.column_names
+        else pa.nulls(table.num_rows, field.type)
+        for field in schema
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
 class ArticleCache:
     """Per-article results on disk, keyed by content and method version.
 
@@ -538,6 +551,20 @@ class ArticleCache:
         state: dict[str, Any] = {"writer": None}
 
         def write(handle: IO[bytes]) -> None:
+            try:
+                merge_into(handle)
+            finally:
+                if state["writer"] is not None:
+                    state["writer"].close()
+
+        def merge_into(handle: IO[bytes]) -> None:
+            # One schema for all packs: a column that is all missing in one pack has Arrow
+            # type null there and text in another; permissive promotion gives the wider type.
+            schemas = []
+            for data, _ in packs:
+                with contextlib.suppress(FileNotFoundError):  # merged away: skipped below
+                    schemas.append(pq.read_schema(data))
+            schema = pa.unify_schemas(schemas, promote_options="permissive")
             for data, manifest in packs:
                 try:
                     table = self._read_pack(data, manifest, arrow=True)
@@ -549,15 +576,12 @@ class ArticleCache:
                 if len(new) < len(manifest["keys"]):
                     values = pa.array(sorted(new), type=table.schema.field(KEY_COLUMN).type)
                     table = table.filter(pc.is_in(table[KEY_COLUMN], value_set=values))
+                table = _conform(table, schema)
                 if state["writer"] is None:
-                    state["writer"] = pq.ParquetWriter(handle, table.schema, compression="zstd")
-                elif table.schema != state["writer"].schema:
-                    table = table.select(state["writer"].schema.names).cast(state["writer"].schema)
+                    state["writer"] = pq.ParquetWriter(handle, schema, compression="zstd")
                 state["writer"].write_table(table)
                 merged_keys.update(new)
                 replaced.append(data)
-            if state["writer"] is not None:
-                state["writer"].close()
 
         try:
             data_tmp = _write_new_file(folder, "pack", write)

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from analysis import cache as cache_module
-from analysis.cache import ArticleCache, CacheWarning, content_key
+from analysis.cache import KEY_COLUMN, ArticleCache, CacheWarning, content_key
 
 
 def _frame(keys_values):
@@ -77,6 +77,24 @@ def test_many_packs_are_merged(tmp_path, monkeypatch):
     assert sorted(found["x"]) == [0, 1, 2, 3, 4] and not missing
     manifests = [json.loads(p.read_text()) for p in tmp_path.rglob("pack-*.json")]
     assert sorted(k for m in manifests for k in m["keys"]) == [f"k{i}" for i in range(5)]
+
+
+def test_packs_whose_column_types_differ_are_merged(tmp_path, monkeypatch):
+    """A column that is all missing in one pack (Arrow type null) and text in another merges
+    into one text column, whichever pack comes first: no warning, no value lost."""
+    monkeypatch.setattr(cache_module, "MAX_PACKS", 3)
+    store = ArticleCache(tmp_path)
+    values = {f"k{i}": (None if i % 2 == 0 else f"text {i}") for i in range(12)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for key, value in values.items():
+            frame = pd.DataFrame({KEY_COLUMN: [key], "label": [value], "n": [len(key)]})
+            store.store("c", "v1", frame, keys=[key])
+        assert len(list(tmp_path.rglob("pack-*.parquet"))) <= 3
+        found, missing = store.load("c", "v1", list(values))
+    assert not missing
+    got = dict(zip(found[KEY_COLUMN], found["label"], strict=True))
+    assert {k: (None if pd.isna(v) else v) for k, v in got.items()} == values
 
 
 def test_disabled_cache_stores_nothing(tmp_path):
