@@ -3,6 +3,9 @@ and VADER), on the seeds, on generated texts and on real sentences when ../share
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -153,3 +156,22 @@ def test_rated_tweets_score_exactly_as_the_libraries_do():
     assert len(tweets) == 4200
     for text in tweets:
         _same(text)
+
+
+def test_pattern_sentiment_loads_without_nltk_and_leaves_textblob_importable():
+    """The report kernels load Pattern's sentiment without TextBlob's package ``__init__`` (which
+    imports NLTK); a later ``import textblob`` still gets the whole package, scoring the same."""
+    script = (
+        "import sys\n"
+        "from analysis.sentiment.lexicons import pattern_library\n"
+        "score = pattern_library().analyser('not a very good day')\n"
+        "assert 'nltk' not in sys.modules and 'textblob' not in sys.modules, sorted(sys.modules)\n"
+        "from textblob import TextBlob\n"
+        "assert tuple(TextBlob('not a very good day').sentiment) == tuple(score), score\n"
+        "print(tuple(round(v, 4) for v in score))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(-0.2692, 0.4615)"

@@ -16,13 +16,18 @@ normalised as ``x / sqrt(x**2 + 15)``. Its analyser class is
 This module only hands out the libraries' own objects (:func:`pattern_library`) and says which
 version of a library is installed (:func:`installed_version`). :mod:`analysis.sentiment.fast`
 calls them at a lower cost for the same scores, and :mod:`analysis.sentiment.scoring` scores
-sentences with both. TextBlob is imported on first use (it costs start-up time).
+sentences with both. TextBlob's sentiment modules are imported on first use, without the rest
+of TextBlob and NLTK (:func:`_pattern_modules`).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
+import importlib.util
+import sys
 from importlib.metadata import PackageNotFoundError, version
+from types import ModuleType
 from typing import Any, NamedTuple
 
 __all__ = ["PatternLibrary", "installed_version", "pattern_library"]
@@ -43,10 +48,35 @@ class PatternLibrary(NamedTuple):
 def pattern_library() -> PatternLibrary:
     """TextBlob's analyser, Pattern's text module and its contraction replacements (imported on
     first use; the lexicon itself loads on the analyser's first look-up)."""
-    import textblob._text as pattern_text
-    from textblob.en import sentiment
+    pattern_text, english = _pattern_modules()
+    return PatternLibrary(
+        english.sentiment, pattern_text, tuple(pattern_text.replacements.items())
+    )
 
-    return PatternLibrary(sentiment, pattern_text, tuple(pattern_text.replacements.items()))
+
+def _pattern_modules() -> tuple[ModuleType, ModuleType]:
+    """TextBlob's modules ``textblob._text`` and ``textblob.en``, imported without running
+    ``textblob/__init__.py`` when TextBlob is not imported yet.
+
+    The package's ``__init__`` imports ``TextBlob``, hence NLTK and with it ``scipy.stats``
+    (about 1-2 s of every report kernel's start); the two modules the sentiment needs import
+    neither. They are loaded under a bare package object that is removed again afterwards, with
+    them, so a later ``import textblob`` (a user's, a test's) runs the real package and gets its
+    own copies; this module keeps its references. The analyser and lexicon files are the same.
+    """
+    if "textblob" in sys.modules:
+        return importlib.import_module("textblob._text"), importlib.import_module("textblob.en")
+    spec = importlib.util.find_spec("textblob")
+    if spec is None:
+        raise ModuleNotFoundError("No module named 'textblob'", name="textblob")
+    before = set(sys.modules)
+    sys.modules["textblob"] = importlib.util.module_from_spec(spec)  # not executed
+    try:
+        return importlib.import_module("textblob._text"), importlib.import_module("textblob.en")
+    finally:
+        for name in set(sys.modules) - before:
+            if name == "textblob" or name.startswith("textblob."):
+                del sys.modules[name]
 
 
 def installed_version(name: str) -> str | None:
