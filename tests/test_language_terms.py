@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import ParameterError
 from analysis.language.data import stop_words
-from analysis.language.terms import TermCounts, term_counts, text_terms
+from analysis.language.terms import TermCounts, term_counts, text_terms, tfidf_weights
 from tests.conftest import JAPAN
 
 
@@ -84,3 +86,17 @@ def test_term_counts_from_counters_and_to_frame_round_trip():
         {"doc_id": "b", "term": "gas", "count": 1},
         {"doc_id": "b", "term": "oil", "count": 1},
     ]
+
+
+def test_tfidf_weights_are_computed_once_per_count_matrix_and_read_only():
+    counts = sp.csr_matrix(np.array([[2, 0, 1], [0, 3, 1], [1, 1, 0]], dtype=np.int64))
+    first = tfidf_weights(counts)
+    assert tfidf_weights(counts) is first  # the same matrix object: the kept weights
+    assert np.allclose(np.linalg.norm(first.toarray(), axis=1), 1.0)
+    with pytest.raises(ValueError, match="read-only"):
+        first.data[0] = 0.0
+    other = tfidf_weights(counts.copy())  # equal content, another object: computed again
+    assert other is not first and np.allclose(other.toarray(), first.toarray())
+    changed = counts.copy()
+    changed[0, 0] = 9
+    assert not np.allclose(tfidf_weights(changed).toarray(), first.toarray())

@@ -21,7 +21,9 @@ guide, "Tf–idf term weighting").
 
 from __future__ import annotations
 
+import contextlib
 import re
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -299,5 +301,23 @@ def tfidf_transformer() -> Any:
 
 
 def tfidf_weights(matrix: sp.spmatrix) -> sp.csr_matrix:
-    """Sublinear-tf, smoothed-idf, l2-normalised TF-IDF of a document x term count matrix."""
-    return tfidf_transformer().fit_transform(matrix.astype(np.float64)).tocsr()
+    """Sublinear-tf, smoothed-idf, l2-normalised TF-IDF of a document x term count matrix.
+
+    The weights of the last matrix are kept (read-only) and returned again for the same matrix
+    object: a report computes the similarity, the neighbours and the near-duplicates of one
+    corpus's counts, each from these weights (about 0.4 s each at 2,500 stories).
+    """
+    hit = _TFIDF_MEMO.get(id(matrix))
+    if hit is not None and hit[0]() is matrix:
+        return hit[1]
+    weights = tfidf_transformer().fit_transform(matrix.astype(np.float64)).tocsr()
+    for array in (weights.data, weights.indices, weights.indptr):
+        array.flags.writeable = False
+    _TFIDF_MEMO.clear()
+    with contextlib.suppress(TypeError):  # a matrix type without weak references: not kept
+        _TFIDF_MEMO[id(matrix)] = (weakref.ref(matrix), weights)
+    return weights
+
+
+#: The last :func:`tfidf_weights` result, by the id of its (weakly referenced) count matrix.
+_TFIDF_MEMO: dict[int, tuple[weakref.ref, sp.csr_matrix]] = {}
