@@ -279,7 +279,7 @@ class Analysis:
         rows = [position.get(k, empty_row) for k in self.story_keys]
         padded = sp.vstack([by_key, sp.csr_matrix((1, by_key.shape[1]), dtype=np.int64)])
         matrix = padded.tocsr()[rows]
-        used = np.unique(matrix.indices)
+        used = np.flatnonzero(np.bincount(matrix.indices, minlength=matrix.shape[1]))
         matrix = matrix[:, used].tocsr()
         matrix.sort_indices()
         return TermCounts(

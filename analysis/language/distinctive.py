@@ -150,12 +150,19 @@ def source_names(stories: pd.DataFrame, index: np.ndarray, n_groups: int, source
     return names
 
 
-def _term_words(terms: np.ndarray) -> dict[str, list[int]]:
-    """Word -> indices of the terms containing it (for :func:`_names_source`)."""
+def _term_words(terms: np.ndarray, wanted: set[str]) -> dict[str, list[int]]:
+    """Word -> indices of the terms containing it (for :func:`_names_source`), for the words
+    of ``wanted`` (the first words of the names) and the words with a period (web addresses,
+    :func:`_word_addresses`) only."""
     index: dict[str, list[int]] = {}
     for i, term in enumerate(terms):
+        if " " not in term:  # most terms are one word
+            if term in wanted or "." in term:
+                index.setdefault(term, []).append(i)
+            continue
         for word in set(term.split()):
-            index.setdefault(word, []).append(i)
+            if word in wanted or "." in word:
+                index.setdefault(word, []).append(i)
     return index
 
 
@@ -325,7 +332,7 @@ def distinctive_terms(
     a0 = float(alpha0) if alpha0 is not None else float(n_total)
     a_w = a0 * prior_share
     names = source_names(stories, index, len(labels), own_names) if own_names else None
-    words = _term_words(terms) if own_names else {}
+    words = _term_words(terms, {n[0] for group in names for n in group}) if names else {}
     addresses = _word_addresses(words)
     frames = []
     for g, label in enumerate(labels):
