@@ -51,16 +51,18 @@ def test_near_duplicates_and_neighbours_find_a_republished_story(seed_corpus):
     assert (nn.groupby("story_id")["rank"].max() <= 2).all()
 
 
-def test_nearest_neighbours_blocks_give_the_same_answer(seed_corpus, monkeypatch):
-    whole = nearest_neighbours(seed_corpus.stories, k=3)
-    monkeypatch.setattr(
-        "analysis.language.similarity.SIMILARITY_BLOCK_CELLS", 4
-    )  # one row per block
-    assert_frame_equal(nearest_neighbours(seed_corpus.stories, k=3), whole)
-    assert_frame_equal(
-        near_duplicates(seed_corpus.stories, threshold=0.001),
-        near_duplicates(seed_corpus.stories, threshold=0.001).copy(),
-    )
+def test_blocks_and_the_kept_matrix_give_the_same_answer(seed_corpus, monkeypatch):
+    """Neighbours and near-duplicates from the whole similarity matrix (kept between the two
+    calls) equal those from one-row blocks computed afresh for each call."""
+    texts = list(seed_corpus.stories["raw_text"])
+    stories = stories_from_texts([*texts, texts[1].replace("the", "a"), texts[3]]).stories
+    whole_nn = nearest_neighbours(stories, k=3)
+    whole_nd = near_duplicates(stories, threshold=0.001)
+    assert len(whole_nd) == 9 and len(whole_nn) == 16  # zero similarities are left out
+    monkeypatch.setattr("analysis.language.similarity.KEPT_SIMILARITY_CELLS", 0)
+    monkeypatch.setattr("analysis.language.similarity.SIMILARITY_BLOCK_CELLS", 4)  # 1 row each
+    assert_frame_equal(nearest_neighbours(stories, k=3), whole_nn)
+    assert_frame_equal(near_duplicates(stories, threshold=0.001), whole_nd)
 
 
 @pytest.mark.parametrize("bad", [0, 1.5, -0.1, "high", True])
