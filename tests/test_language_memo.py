@@ -14,6 +14,7 @@ from analysis.language.memo import (
     inputs_key,
     method_hash,
     read_tables,
+    table_key,
     write_tables,
 )
 from analysis.language.topics import topic_model
@@ -112,3 +113,19 @@ def test_mentions_and_quotes_from_the_cache_equal_the_computed_ones(
     assert_frame_equal(quotations.quotes(seed_corpus.sentences), quotes, check_exact=True)
     maduro = again.loc[again["surface"] == "Maduro", "actor"]
     assert maduro.iloc[0] == "Nicolás Maduro"
+
+
+def test_table_key_follows_every_value_and_the_row_order(seed_corpus):
+    sentences = seed_corpus.sentences
+    columns = ["story_id", "sentence_id", "sentence_index", "start", "text"]
+    key = table_key(sentences, columns)
+    assert key == table_key(sentences.copy(), columns)
+    assert key != table_key(sentences, columns, "another method option")
+    assert key != table_key(sentences.iloc[::-1], columns)
+    changed = sentences.copy()
+    changed.loc[changed.index[5], "text"] += " "
+    assert table_key(changed, columns) != key
+    moved = sentences.copy()
+    moved.loc[moved.index[5], "start"] += 1
+    assert table_key(moved, columns) != key
+    assert table_key(sentences, columns[:-1]) != key

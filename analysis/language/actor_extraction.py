@@ -50,7 +50,7 @@ rules and the data files): actors, quotations and sentiment targets read them in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -66,7 +66,7 @@ from analysis.language.actor_merging import (
     name_words,
 )
 from analysis.language.data import ActorGazetteer, actor_gazetteer
-from analysis.language.memo import cached_tables, method_hash, records_key
+from analysis.language.memo import cached_tables, method_hash, records_key, table_key
 from analysis.language.tables import (
     check_group,
     check_table,
@@ -527,13 +527,18 @@ def merged_story_mentions(stories: Iterable[tuple[str, list]]) -> list[list[dict
 def _mentions_frame(stories: list[tuple[str, list]]) -> pd.DataFrame:
     """The merged mentions of the stories as one table (:func:`_mentions_table`): kept for the
     next call on the same sentences, and in the analysis cache for the next process."""
-    key = _mentions_key(stories)
+    return _kept_mentions(_mentions_key(stories), lambda: stories)
+
+
+def _kept_mentions(key: str, stories: Callable[[], list[tuple[str, list]]]) -> pd.DataFrame:
+    """The mentions of ``key`` from this process, the analysis cache, or computed from
+    ``stories()`` (called only then)."""
     if key not in _MENTIONS_MEMO:
         tables, _ = cached_tables(
             "actor-mentions",
             f"{_MEMO_NAME}-{method_hash(_METHOD_FILES)}",
             key,
-            lambda: ({"mentions": _mentions_table(_computed_mentions(stories))}, {}),
+            lambda: ({"mentions": _mentions_table(_computed_mentions(stories()))}, {}),
         )
         _MENTIONS_MEMO.clear()
         _MENTIONS_MEMO[key] = tables["mentions"]
@@ -634,7 +639,10 @@ def actor_mentions(sentences: pd.DataFrame) -> pd.DataFrame:
     'Nicolás Maduro'
     """
     check_table(sentences, _SENTENCE_COLUMNS, "sentences")
-    frame = _mentions_frame(sentences_by_story(sentences, _SENTENCE_COLUMNS))
+    frame = _kept_mentions(  # keyed by the table: its records are built only when computing
+        "table:" + table_key(sentences, _SENTENCE_COLUMNS),
+        lambda: sentences_by_story(sentences, _SENTENCE_COLUMNS),
+    )
     return frame[MENTION_COLUMNS].reset_index(drop=True)
 
 

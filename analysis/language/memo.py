@@ -45,6 +45,7 @@ __all__ = [
     "method_hash",
     "read_tables",
     "records_key",
+    "table_key",
     "write_tables",
 ]
 
@@ -100,6 +101,22 @@ def inputs_key(*parts: Any) -> str:
         else:
             digest.update(b"r" + repr(part).encode("utf-8", "surrogatepass"))
         digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def table_key(frame: pd.DataFrame, columns: Sequence[str], *extra: Any) -> str:
+    """:func:`inputs_key` of ``columns`` of ``frame`` in row order, and ``extra``, read from
+    whole columns (integer columns as their int64 bytes): the key of a result computed from a
+    table, without building its records first (:func:`records_key` needs them; at 2,500
+    stories building them costs about 0.5 s, this about 0.05 s). A table with the same rows in
+    another order has another key (the result is then computed again, never mixed up)."""
+    digest = hashlib.sha256(inputs_key(*extra, [str(c) for c in columns], len(frame)).encode())
+    for name in columns:
+        column = frame[name]
+        if pd.api.types.is_integer_dtype(column.dtype) and not column.isna().any():
+            digest.update(b"i" + column.to_numpy(np.int64).tobytes())
+        else:
+            digest.update(b"v" + inputs_key(column).encode())
     return digest.hexdigest()
 
 

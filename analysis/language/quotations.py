@@ -62,7 +62,7 @@ from analysis.language.actor_extraction import (
     merged_story_mentions,
 )
 from analysis.language.data import language_data
-from analysis.language.memo import cached_tables, method_hash, records_key
+from analysis.language.memo import cached_tables, method_hash, table_key
 from analysis.language.tables import check_group, check_table, group_values, sentences_by_story
 
 __all__ = [
@@ -559,13 +559,14 @@ def quotes(sentences: pd.DataFrame) -> pd.DataFrame:
     [['Russian Foreign Ministry', 'condemned']]
     """
     check_table(sentences, _SENTENCE_COLUMNS, "sentences")
-    stories = sentences_by_story(sentences, _SENTENCE_COLUMNS)
-    key = records_key(stories, _SENTENCE_COLUMNS[1:])
     tables, _ = cached_tables(
         "quotations",
         f"{_MEMO_NAME}-{method_hash(_METHOD_FILES)}",
-        key,
-        lambda: ({"quotes": _computed_quotes(stories)}, {}),
+        table_key(sentences, _SENTENCE_COLUMNS),
+        lambda: (
+            {"quotes": _computed_quotes(sentences_by_story(sentences, _SENTENCE_COLUMNS))},
+            {},
+        ),
     )
     return tables["quotes"]
 
