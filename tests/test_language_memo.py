@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,6 +20,7 @@ from analysis.language.memo import (
     write_tables,
 )
 from analysis.language.topics import topic_model
+from analysis.sentiment.targets import target_mentions
 
 
 @pytest.fixture
@@ -129,3 +132,13 @@ def test_table_key_follows_every_value_and_the_row_order(seed_corpus):
     moved.loc[moved.index[5], "start"] += 1
     assert table_key(moved, columns) != key
     assert table_key(sentences, columns[:-1]) != key
+
+
+def test_target_mentions_from_the_cache_equal_the_computed_ones(seed_corpus, fresh_cache):
+    targets = {"Venezuela": ["Venezuela", "Maduro"], "US": ["U.S.", re.compile(r"\bAmeric\w+")]}
+    computed = target_mentions(seed_corpus.sentences, targets)
+    assert "target-mentions" in {p.name for p in fresh_cache.iterdir()}
+    assert len(computed) > 5 and set(computed["target"]) == {"Venezuela", "US"}
+    assert_frame_equal(target_mentions(seed_corpus.sentences, targets), computed, check_exact=True)
+    other = target_mentions(seed_corpus.sentences, {"US": ["U.S."]})  # other targets: not served
+    assert set(other["target"]) == {"US"} and len(other) < len(computed)

@@ -30,6 +30,7 @@ from analysis._checks import positive_int, require_columns
 from analysis.errors import ParameterError
 from analysis.language.actor_extraction import actor_mentions, gazetteer_type
 from analysis.language.actor_merging import NAME_SUFFIXES, surname_owner
+from analysis.language.memo import cached_tables, method_hash, table_key
 from analysis.language.tables import corpus_tables
 from analysis.sentiment.aggregate import (
     NEUTRAL_BAND,
@@ -398,6 +399,25 @@ def target_mentions(
     """
     patterns = _target_patterns(targets, ignore_case=ignore_case)
     require_columns(sentences, INPUT_COLUMNS, "sentences", hint=SENTENCES_HINT)
+    # the result depends only on these columns and the compiled patterns: kept in the analysis
+    # cache, so the reports that look for the same targets in one corpus search it once
+    compiled = [(label, p.pattern, p.flags) for label, (p, _, _) in patterns.items()]
+    tables, _ = cached_tables(
+        "target-mentions",
+        f"{_MEMO_NAME}-{method_hash(_METHOD_FILES)}",
+        table_key(sentences, ["story_id", "sentence_id", "text"], repr(compiled)),
+        lambda: ({"mentions": _target_mentions(sentences, patterns)}, {}),
+    )
+    return tables["mentions"]
+
+
+#: Name of the cached target mentions (bump when the table's layout changes) and the source
+#: files whose content decides them (:func:`analysis.language.memo.method_hash`).
+_MEMO_NAME = "target-mentions-1"
+_METHOD_FILES = ("sentiment/targets.py",)
+
+
+def _target_mentions(sentences: pd.DataFrame, patterns: dict[str, _Compiled]) -> pd.DataFrame:
     texts = sentences["text"].tolist()
     story_ids = sentences["story_id"].tolist()
     sentence_ids = sentences["sentence_id"].tolist()
