@@ -100,3 +100,32 @@ def test_tfidf_weights_are_computed_once_per_count_matrix_and_read_only():
     changed = counts.copy()
     changed[0, 0] = 9
     assert not np.allclose(tfidf_weights(changed).toarray(), first.toarray())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=40), min_size=7, max_size=7),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_tfidf_matrix_equals_scikit_learn_to_the_last_bit(rows):
+    from analysis.language.terms import tfidf_matrix, tfidf_transformer
+
+    counts = sp.csr_matrix(np.array(rows, dtype=np.int64))
+    ours = tfidf_matrix(counts)
+    theirs = tfidf_transformer().fit_transform(counts.astype(np.float64)).tocsr()
+    assert np.array_equal(ours.indptr, theirs.indptr)
+    assert np.array_equal(ours.indices, theirs.indices)
+    assert np.array_equal(ours.data, theirs.data)  # exact, not approximately
+
+
+def test_tfidf_matrix_equals_scikit_learn_on_the_seeds(seed_corpus):
+    from analysis.language.terms import tfidf_matrix, tfidf_transformer
+
+    counts = term_counts(seed_corpus.stories).matrix
+    ours = tfidf_matrix(counts)
+    theirs = tfidf_transformer().fit_transform(counts.astype(np.float64)).tocsr()
+    assert ours.nnz > 1000 and np.array_equal(ours.data, theirs.data)
+    assert np.array_equal(ours.indices, theirs.indices)

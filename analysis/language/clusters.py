@@ -11,7 +11,7 @@ analysis*, JASIS 41: 391-407; MacQueen 1967 and Arthur & Vassilvitskii 2007 for 
     1. ``X``: the story x term TF-IDF of the NMF topic model with story units: the same
        vocabulary rule, stop words, term filter (with :data:`TERM_FILTER_UNITS` stories or more,
        terms in fewer than 2 stories or in more than 95 % of them are left out) and weights
-       (:func:`analysis.language.terms.tfidf_transformer`).
+       (:func:`analysis.language.terms.tfidf_matrix`: scikit-learn's ``TfidfTransformer``).
     2. ``Z``: ``TruncatedSVD`` (randomized, ``random_state=seed``) of ``X``, each row then
        L2-normalised (``Normalizer``), so Euclidean k-means on ``Z`` groups stories by the cosine
        of their reduced vectors. Dimensions (:func:`latent_dimensions`):
@@ -91,7 +91,7 @@ from analysis.language.terms import (
     check_ngram_range,
     ngram_sizes,
     resolve_counts,
-    tfidf_transformer,
+    tfidf_matrix,
     top_term_rows,
 )
 from analysis.language.topics import (
@@ -238,7 +238,7 @@ def _story_tfidf(
     terms = np.asarray(tc.terms, dtype=object)[keep]
     if matrix.shape[1] == 0:
         return sp.csr_matrix(matrix.shape, dtype=np.float64), terms
-    return tfidf_transformer().fit_transform(matrix.astype(np.float64)).tocsr(), terms
+    return tfidf_matrix(matrix), terms
 
 
 def _number_of_clusters(n_clusters: int | None, n_useful: int) -> tuple[int, str, str]:
