@@ -155,12 +155,14 @@ def _term_words(terms: np.ndarray, wanted: set[str]) -> dict[str, list[int]]:
     of ``wanted`` (the first words of the names) and the words with a period (web addresses,
     :func:`_word_addresses`) only."""
     index: dict[str, list[int]] = {}
-    for i, term in enumerate(terms):
-        if " " not in term:  # most terms are one word
-            if term in wanted or "." in term:
-                index.setdefault(term, []).append(i)
-            continue
-        for word in set(term.split()):
+    if not len(terms):
+        return index
+    # the few candidate terms first, in one vectorised search (pyarrow's RE2)
+    words = "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True))
+    pattern = r"\." if not words else rf"\.|(?:^| )(?:{words})(?: |$)"
+    found = pd.Series(terms, dtype="string[pyarrow]").str.contains(pattern, regex=True)
+    for i in np.flatnonzero(found.to_numpy(dtype=bool, na_value=False)).tolist():
+        for word in set(terms[i].split()):
             if word in wanted or "." in word:
                 index.setdefault(word, []).append(i)
     return index
