@@ -548,40 +548,9 @@ class ArticleCache:
             return
         merged_keys: set[str] = set()
         replaced: list[Path] = []
-        state: dict[str, Any] = {"writer": None}
 
         def write(handle: IO[bytes]) -> None:
-            try:
-                merge_into(handle)
-            finally:
-                if state["writer"] is not None:
-                    state["writer"].close()
-
-        def merge_into(handle: IO[bytes]) -> None:
-            # One schema for all packs: a column that is all missing in one pack has Arrow
-            # type null there and text in another; permissive promotion gives the wider type.
-            schemas = []
-            for data, _ in packs:
-                with contextlib.suppress(FileNotFoundError):  # merged away: skipped below
-                    schemas.append(pq.read_schema(data))
-            schema = pa.unify_schemas(schemas, promote_options="permissive")
-            for data, manifest in packs:
-                try:
-                    table = self._read_pack(data, manifest, arrow=True)
-                except _Vanished:  # deleted behind the lock's back: nothing to merge
-                    continue
-                if table is None:
-                    continue
-                new = set(manifest["keys"]) - merged_keys
-                if len(new) < len(manifest["keys"]):
-                    values = pa.array(sorted(new), type=table.schema.field(KEY_COLUMN).type)
-                    table = table.filter(pc.is_in(table[KEY_COLUMN], value_set=values))
-                table = _conform(table, schema)
-                if state["writer"] is None:
-                    state["writer"] = pq.ParquetWriter(handle, schema, compression="zstd")
-                state["writer"].write_table(table)
-                merged_keys.update(new)
-                replaced.append(data)
+            self._merge_packs(handle, packs, merged_keys, replaced)
 
         try:
             data_tmp = _write_new_file(folder, "pack", write)
@@ -610,6 +579,45 @@ class ArticleCache:
             except OSError:  # open in another process on Windows: merged again next time
                 continue
         self._remove_stale_temporaries(folder)
+
+    def _merge_packs(
+        self,
+        handle: IO[bytes],
+        packs: list[tuple[Path, dict[str, Any]]],
+        merged_keys: set[str],
+        replaced: list[Path],
+    ) -> None:
+        """Write ``packs`` as one Parquet file to ``handle``, each key's rows from the first
+        pack that covers it; record the keys written and the packs merged (for
+        :meth:`_compact_locked`)."""
+        # One schema for all packs: a column that is all missing in one pack has Arrow type
+        # null there and text in another; permissive promotion gives the wider type.
+        schemas = []
+        for data, _ in packs:
+            with contextlib.suppress(FileNotFoundError):  # merged away: skipped below
+                schemas.append(pq.read_schema(data))
+        schema = pa.unify_schemas(schemas, promote_options="permissive")
+        writer = None
+        try:
+            for data, manifest in packs:
+                try:
+                    table = self._read_pack(data, manifest, arrow=True)
+                except _Vanished:  # deleted behind the lock's back: nothing to merge
+                    continue
+                if table is None:
+                    continue
+                new = set(manifest["keys"]) - merged_keys
+                if len(new) < len(manifest["keys"]):
+                    values = pa.array(sorted(new), type=table.schema.field(KEY_COLUMN).type)
+                    table = table.filter(pc.is_in(table[KEY_COLUMN], value_set=values))
+                if writer is None:
+                    writer = pq.ParquetWriter(handle, schema, compression="zstd")
+                writer.write_table(_conform(table, schema))
+                merged_keys.update(new)
+                replaced.append(data)
+        finally:
+            if writer is not None:
+                writer.close()
 
     @staticmethod
     def _stage_file(

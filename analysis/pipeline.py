@@ -268,89 +268,22 @@ class Analysis:
             raise ParameterError("this analysis was run with terms=False")
         if self._tables is None or self._keyed_terms is not None or not self._tables.store.enabled:
             return self._built_term_matrix()
-        from analysis.language.memo import cached_tables, inputs_key
+        from analysis.term_matrix import kept_term_matrix
 
-        ids = self.corpus.stories["story_id"]
-        tables, scalars = cached_tables(
-            "term-matrix",
-            f"{TERM_MATRIX_MEMO}-{self._tables.versions['terms']}",
-            inputs_key(list(self.story_keys), ids),
-            lambda: _term_matrix_tables(self._built_term_matrix()),
-            cache=self._tables.store,
+        return kept_term_matrix(
+            self.story_keys,
+            tuple(self.corpus.stories["story_id"]),
+            self._built_term_matrix,
+            store=self._tables.store,
+            version=self._tables.versions["terms"],
         )
-        return _term_matrix_from_tables(tables, scalars, tuple(ids))
 
     def _built_term_matrix(self) -> Any:
-        import scipy.sparse as sp
+        from analysis.term_matrix import build_term_matrix
 
-        from analysis.language import TermCounts
-
-        terms = self.keyed_terms
-        if terms is None:
-            terms = pd.DataFrame({KEY_COLUMN: [], "term": [], "count": []})
-        key_codes, key_uniques = pd.factorize(terms[KEY_COLUMN])
-        term_codes, term_uniques = pd.factorize(terms["term"], sort=True)
-        by_key = sp.csr_matrix(
-            (terms["count"].to_numpy(np.int64), (key_codes, term_codes)),
-            shape=(len(key_uniques), len(term_uniques)),
+        return build_term_matrix(
+            self.keyed_terms, self.story_keys, tuple(self.corpus.stories["story_id"])
         )
-        position = {k: i for i, k in enumerate(key_uniques)}
-        empty_row = by_key.shape[0]
-        rows = [position.get(k, empty_row) for k in self.story_keys]
-        padded = sp.vstack([by_key, sp.csr_matrix((1, by_key.shape[1]), dtype=np.int64)])
-        matrix = padded.tocsr()[rows]
-        used = np.flatnonzero(np.bincount(matrix.indices, minlength=matrix.shape[1]))
-        matrix = matrix[:, used].tocsr()
-        matrix.sort_indices()
-        return TermCounts(
-            tuple(self.corpus.stories["story_id"]),
-            tuple(str(t) for t in np.asarray(term_uniques)[used]),
-            matrix,
-        )
-
-
-#: Name of the kept term matrices (bump when :func:`_term_matrix_tables` changes).
-TERM_MATRIX_MEMO = "term-matrix-1"
-
-
-def _term_matrix_tables(counts: Any) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    """A ``TermCounts`` as tables (its non-zero cells in row order, its terms) for the cache."""
-    matrix = counts.matrix
-    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
-    cells = pd.DataFrame(
-        {
-            "row": rows,
-            "column": matrix.indices.astype(np.int64),
-            "count": matrix.data.astype(np.int64),
-        }
-    )
-    return {"cells": cells, "terms": pd.DataFrame({"term": list(counts.terms)})}, {
-        "n_rows": int(matrix.shape[0])
-    }
-
-
-def _term_matrix_from_tables(
-    tables: dict[str, pd.DataFrame], scalars: dict[str, Any], doc_ids: tuple
-) -> Any:
-    """The inverse of :func:`_term_matrix_tables` (the same matrix, cell for cell)."""
-    import scipy.sparse as sp
-
-    from analysis.language import TermCounts
-
-    cells, terms = tables["cells"], tables["terms"]["term"].tolist()
-    n_rows = int(scalars["n_rows"])
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cells["row"].to_numpy(np.int64), minlength=n_rows), out=indptr[1:])
-    matrix = sp.csr_matrix(
-        (
-            cells["count"].to_numpy(np.int64),
-            cells["column"].to_numpy(np.int64),
-            indptr,
-        ),
-        shape=(n_rows, len(terms)),
-    )
-    matrix.sort_indices()
-    return TermCounts(doc_ids, tuple(str(t) for t in terms), matrix)
 
 
 def _library_version(name: str) -> str:
