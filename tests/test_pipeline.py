@@ -239,22 +239,3 @@ def test_pool_workers_start_from_a_forkserver_on_posix():
     corpus = stories_from_texts(SYNTHETIC)
     pooled = pipeline.analyze(corpus, cache=False, workers=2)
     pd.testing.assert_frame_equal(pooled.sentiment, sentence_sentiment(corpus.sentences))
-
-
-def test_term_matrix_kept_in_the_cache_equals_the_built_one(seed_corpus, tmp_path):
-    store = ArticleCache(tmp_path)
-    first = pipeline.analyze(seed_corpus, cache=store, workers=1, codebooks=())
-    built = first._built_term_matrix()
-    kept = first.term_matrix()  # built and stored
-    assert (tmp_path / "term-matrix").is_dir()
-    again = pipeline.analyze(seed_corpus, cache=store, workers=1, codebooks=()).term_matrix()
-    for counts in (kept, again):
-        assert counts.doc_ids == built.doc_ids == tuple(seed_corpus.stories["story_id"])
-        assert counts.terms == built.terms and len(counts.terms) > 1000
-        assert counts.matrix.dtype == built.matrix.dtype
-        assert (counts.matrix != built.matrix).nnz == 0
-    texts = list(seed_corpus.stories["raw_text"].iloc[[2, 0]])  # other stories: another entry
-    corpus = stories_from_texts(texts)
-    other = pipeline.analyze(corpus, cache=store, workers=1, codebooks=()).term_matrix()
-    assert other.doc_ids == tuple(corpus.stories["story_id"]) and other.matrix.shape[0] == 2
-    assert len(other.terms) < len(built.terms)
