@@ -136,6 +136,20 @@ def test_determinism_and_story_by_story(seed_corpus, generic_hits):
     pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), generic_hits)
 
 
+def test_bounded_token_cache_gives_the_same_hits(seed_corpus, monkeypatch):
+    """A matcher whose token cache is emptied every few tokens finds what one with the default
+    cache finds, and its cache never holds more than the bound."""
+    book = framing.load_codebook("generic")
+    texts = seed_corpus.sentences["text"].head(40).tolist()
+    expected = [matcher.Matcher(book.frames, dict(book.lexicons)).match(t) for t in texts]
+    assert sum(map(len, expected)) > 5
+    monkeypatch.setattr(matcher, "TOKEN_CACHE_SIZE", 5)
+    small = matcher.Matcher(book.frames, dict(book.lexicons))
+    for text, hits in zip(texts, expected, strict=True):
+        assert small.match(text) == hits
+        assert len(small._token_cache) <= 5
+
+
 def test_empty_input(seed_corpus):
     empty = seed_corpus.sentences.iloc[0:0]
     hits = framing.frame_hits(empty)

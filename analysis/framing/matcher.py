@@ -70,6 +70,10 @@ __all__ = [
 
 #: Detectors named one by one in a :class:`MatchTimeoutWarning`.
 MAX_WARNING_DETECTORS = 5
+#: Distinct tokens whose matching word patterns a matcher remembers; when full it is emptied and
+#: the frequent words are soon back. Every worker of the pass holds one matcher per codebook;
+#: 200,000 tokens take about 20 MB.
+TOKEN_CACHE_SIZE = 200_000
 #: What to pass when a table lacks columns (the end of every "lacks the column(s)" message).
 TABLE_HINT = "Pass the corpus' table (load_corpus(...).sentences / .stories)."
 
@@ -221,8 +225,9 @@ class Matcher:
                     break
                 ids.update(self.prefix_cs.get(key[:length], ()))
         result = tuple(sorted(ids))
-        if len(self._token_cache) < 1_000_000:
-            self._token_cache[token] = result
+        if len(self._token_cache) >= TOKEN_CACHE_SIZE:
+            self._token_cache.clear()  # in place: match() holds the same dict
+        self._token_cache[token] = result
         return result
 
     def match(
