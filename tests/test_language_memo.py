@@ -12,6 +12,7 @@ from pandas.testing import assert_frame_equal
 from analysis.cache import ArticleCache
 from analysis.language import actor_extraction, quotations
 from analysis.language.memo import (
+    LastResult,
     cached_tables,
     inputs_key,
     method_hash,
@@ -142,3 +143,20 @@ def test_target_mentions_from_the_cache_equal_the_computed_ones(seed_corpus, fre
     assert_frame_equal(target_mentions(seed_corpus.sentences, targets), computed, check_exact=True)
     other = target_mentions(seed_corpus.sentences, {"US": ["U.S."]})  # other targets: not served
     assert set(other["target"]) == {"US"} and len(other) < len(computed)
+
+
+def test_last_result_is_kept_for_the_same_object_only():
+    class Source:
+        pass
+
+    kept, calls = LastResult(), []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    first, second = Source(), Source()
+    assert kept.get(first, compute) == kept.get(first, compute) == 1
+    assert kept.get(second, compute) == 2  # another object: computed, and now the one kept
+    assert kept.get(first, compute) == 3
+    assert kept.get(7, compute) == kept.get(7, compute) - 1  # no weak reference: never kept

@@ -25,6 +25,7 @@ import functools
 import hashlib
 import io
 import json
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import metadata
 from typing import Any, Final
@@ -39,6 +40,7 @@ from analysis.cache import KEY_COLUMN, ArticleCache, resolve_cache
 
 __all__ = [
     "MEMO_VERSION",
+    "LastResult",
     "cached_tables",
     "inputs_key",
     "library_versions",
@@ -78,6 +80,31 @@ def library_versions(names: tuple[str, ...]) -> str:
         except metadata.PackageNotFoundError:
             parts.append(f"{name}=?")
     return ",".join(parts)
+
+
+class LastResult:
+    """The result computed for one object, kept for the next call on the same object (by
+    identity, weakly referenced: it is dropped with the object, or by a call on another one).
+
+    In one process a report asks several functions for what one input gives (the TF-IDF of one
+    count matrix, the similarities of those weights); this computes it once. An object that
+    cannot be weakly referenced is computed each time.
+    """
+
+    def __init__(self) -> None:
+        self._entry: tuple[weakref.ref, Any] | None = None
+
+    def get(self, source: Any, compute: Callable[[], Any]) -> Any:
+        """The kept result for ``source``, else ``compute()`` (then kept)."""
+        entry = self._entry
+        if entry is not None and entry[0]() is source:
+            return entry[1]
+        value = compute()
+        try:
+            self._entry = (weakref.ref(source), value)
+        except TypeError:
+            self._entry = None
+        return value
 
 
 def inputs_key(*parts: Any) -> str:

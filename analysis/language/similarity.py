@@ -15,7 +15,6 @@ AllSides distribution these were read from).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -24,6 +23,7 @@ import scipy.sparse as sp
 
 from analysis._checks import positive_int
 from analysis.errors import ParameterError
+from analysis.language.memo import LastResult
 from analysis.language.tables import check_group, check_stories, group_matrix, group_values
 from analysis.language.terms import TermCounts, resolve_counts, tfidf_weights
 
@@ -168,14 +168,7 @@ def _similarity_blocks(x: sp.csr_matrix) -> Iterable[tuple[int, int, np.ndarray]
         for start, stop in _blocks(n):
             yield start, stop, np.asarray((x[start:stop] @ x.T).todense())
         return
-    hit = _KEPT.get(id(x))
-    if hit is None or hit[0]() is not x:
-        full = np.asarray((x @ x.T).todense())
-        full.flags.writeable = False
-        _KEPT.clear()
-        _KEPT[id(x)] = (weakref.ref(x), full)
-        hit = _KEPT[id(x)]
-    full = hit[1]
+    full = _LAST_SIMILARITIES.get(x, lambda: _read_only(np.asarray((x @ x.T).todense())))
     for start, stop in _blocks(n):
         yield start, stop, full[start:stop]
 
@@ -183,8 +176,13 @@ def _similarity_blocks(x: sp.csr_matrix) -> Iterable[tuple[int, int, np.ndarray]
 #: Largest similarity matrix (stories x stories) kept between calls (8,000,000 cells: 64 MB,
 #: 2,828 stories).
 KEPT_SIMILARITY_CELLS = 8_000_000
-#: The last kept similarity matrix, by the id of its (weakly referenced) weights.
-_KEPT: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+#: The last kept similarity matrix, for its weights.
+_LAST_SIMILARITIES = LastResult()
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 def _row_neighbours(sims: np.ndarray, kk: int) -> np.ndarray:

@@ -21,9 +21,7 @@ guide, "Tf–idf term weighting").
 
 from __future__ import annotations
 
-import contextlib
 import re
-import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +33,7 @@ import scipy.sparse as sp
 
 from analysis.errors import ParameterError
 from analysis.language.data import stop_words as packaged_stop_words
+from analysis.language.memo import LastResult
 from analysis.language.tables import check_stories
 from analysis.normalize import tokenize
 
@@ -304,18 +303,15 @@ def tfidf_weights(matrix: sp.spmatrix) -> sp.csr_matrix:
     """Sublinear-tf, smoothed-idf, l2-normalised TF-IDF of a document x term count matrix.
 
     The weights of the last matrix are kept (read-only) and returned again for the same matrix
-    object: a report computes the similarity, the neighbours and the near-duplicates of one
-    corpus's counts, each from these weights (about 0.4 s each at 2,500 stories).
+    object, so the similarity heatmap, the nearest neighbours and the near-duplicates of one
+    report share one weights object (and :mod:`analysis.language.similarity` its products).
     """
-    hit = _TFIDF_MEMO.get(id(matrix))
-    if hit is not None and hit[0]() is matrix:
-        return hit[1]
-    weights = tfidf_matrix(matrix)
+    return _LAST_WEIGHTS.get(matrix, lambda: _read_only(tfidf_matrix(matrix)))
+
+
+def _read_only(weights: sp.csr_matrix) -> sp.csr_matrix:
     for array in (weights.data, weights.indices, weights.indptr):
         array.flags.writeable = False
-    _TFIDF_MEMO.clear()
-    with contextlib.suppress(TypeError):  # a matrix type without weak references: not kept
-        _TFIDF_MEMO[id(matrix)] = (weakref.ref(matrix), weights)
     return weights
 
 
@@ -349,5 +345,5 @@ def tfidf_matrix(matrix: sp.spmatrix) -> sp.csr_matrix:
     return x
 
 
-#: The last :func:`tfidf_weights` result, by the id of its (weakly referenced) count matrix.
-_TFIDF_MEMO: dict[int, tuple[weakref.ref, sp.csr_matrix]] = {}
+#: The last :func:`tfidf_weights` result, for its count matrix.
+_LAST_WEIGHTS = LastResult()
