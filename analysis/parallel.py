@@ -3,7 +3,8 @@
 :func:`map_chunks` splits the items into chunks of :data:`CHUNK_SIZE`, maps the function over
 them in a :class:`concurrent.futures.ProcessPoolExecutor` when there are enough items to repay the
 pool's start-up (else in the calling process), and concatenates the chunk results in input order,
-so the result is identical to a single-process run. A tqdm progress bar is shown on long runs.
+so the result is identical to a single-process run. Progress is shown on long runs
+(:mod:`analysis.progress`).
 :func:`for_each_chunk` is the streaming form: it takes chunks from an iterator only as workers
 need them and hands each result, in order, to a callback, so neither the chunks nor the results
 of a whole corpus are ever held at once.
@@ -50,6 +51,8 @@ from typing import Any
 import pandas as pd
 
 from analysis.errors import ParameterError
+from analysis.progress import progress_bar
+from analysis.progress import wanted as progress_wanted
 
 __all__ = [
     "CHUNK_SIZE",
@@ -175,7 +178,7 @@ def for_each_chunk(
         consume: called with each chunk's result, in chunk order.
         n_items: the number of items in all chunks (sizes the pool and the progress bar).
         workers: worker processes (``None``: all cores on large inputs, 1 on small ones).
-        progress: show a progress bar (``None``: on long runs in a terminal).
+        progress: show progress (``None``: on long runs, see :func:`analysis.progress.wanted`).
         desc: the progress bar's label.
 
     Raises:
@@ -183,14 +186,9 @@ def for_each_chunk(
         SystemExit: SIGTERM arrived while the pool ran (status 143), after the pool was stopped.
     """
     n_workers = resolve_workers(workers, n_items)
-    show = progress
-    if show is None:  # by default only on long runs in a terminal (not inside notebooks)
-        show = n_items >= PROGRESS_MIN_ARTICLES and sys.stderr.isatty()
     bar = None
-    if show:
-        from tqdm import tqdm
-
-        bar = tqdm(total=n_items, desc=desc, unit="article", mininterval=1.0)
+    if progress_wanted(progress, n_items, PROGRESS_MIN_ARTICLES):  # not inside notebooks
+        bar = progress_bar(n_items, desc, "article")
     try:
         if n_workers == 1:
             for chunk in chunks:

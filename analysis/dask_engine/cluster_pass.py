@@ -28,6 +28,7 @@ from analysis.dask_engine.engine import dask_client
 from analysis.dask_engine.options import check_count
 from analysis.errors import ParameterError
 from analysis.pipeline import Analysis, analyze, pass_chunks, plan_pass, store_chunk
+from analysis.progress import progress_bar, wanted
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -103,17 +104,12 @@ def _run_windowed(
 ) -> None:
     """Submit :func:`store_chunk` per chunk, at most ``TASKS_PER_WORKER`` per worker in
     flight; results are released as they arrive."""
-    import sys
-
     from distributed import as_completed
 
     n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-    show = progress if progress is not None else sys.stderr.isatty()
     bar = None
-    if show:
-        from tqdm import tqdm
-
-        bar = tqdm(total=n_articles, desc="analysing on the cluster", unit="article")
+    if wanted(progress, n_articles):
+        bar = progress_bar(n_articles, "analysing on the cluster", "article")
     source = iter(chunks)
 
     def submit() -> Any:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from analysis.errors import ParameterError
+from analysis.progress import wanted
 
 __all__ = ["PROGRESS_MIN_PARTITIONS", "check_count", "show_progress"]
 
@@ -29,7 +28,6 @@ def check_count(value: object, name: str, *, minimum: int = 1) -> int:
 
 
 def show_progress(progress: bool | None, n_items: int) -> bool:
-    """``progress``, or for ``None``: in a terminal, from :data:`PROGRESS_MIN_PARTITIONS` on."""
-    if progress is None:
-        return n_items >= PROGRESS_MIN_PARTITIONS and sys.stderr.isatty()
-    return bool(progress)
+    """``progress``, or for ``None``: from :data:`PROGRESS_MIN_PARTITIONS` on, in a terminal
+    (or in a log, see :func:`analysis.progress.wanted`)."""
+    return wanted(progress, n_items, PROGRESS_MIN_PARTITIONS)

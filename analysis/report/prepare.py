@@ -18,6 +18,7 @@ import pandas as pd
 from analysis import corpus as corpus_module
 from analysis import pipeline
 from analysis.errors import ParameterError
+from analysis.progress import lines_when_not_a_terminal
 from analysis.sentiment import DEFAULT_SCORE
 
 __all__ = ["ENGINES", "PreparedCorpus", "corpus_facts", "prepare_corpus"]
@@ -80,16 +81,17 @@ def prepare_corpus(
         raise ParameterError(f"--engine {engine!r}: expected one of {', '.join(ENGINES)}")
     if scheduler is not None and engine != "dask":
         raise ParameterError("--scheduler needs --engine dask")
-    show = None if progress else False  # a bar on long runs in a terminal only
-    corpus = corpus_module.load_corpus(
-        corpus_path, progress=show, encoding=encoding, stories_per_file=stories_per_file
-    )
-    if engine == "dask":
-        from analysis.dask_engine import analyze_on_cluster
+    show = None if progress else False  # on long runs: a bar in a terminal, lines in a log
+    with lines_when_not_a_terminal():
+        corpus = corpus_module.load_corpus(
+            corpus_path, progress=show, encoding=encoding, stories_per_file=stories_per_file
+        )
+        if engine == "dask":
+            from analysis.dask_engine import analyze_on_cluster
 
-        result = analyze_on_cluster(corpus, scheduler=scheduler, progress=show)
-    else:
-        result = pipeline.analyze(corpus, progress=show)
+            result = analyze_on_cluster(corpus, scheduler=scheduler, progress=show)
+        else:
+            result = pipeline.analyze(corpus, progress=show)
     extra = extra or {}
     selected = corpus_module.select_stories(
         corpus,

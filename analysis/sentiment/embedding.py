@@ -27,7 +27,6 @@ Without the extra nothing changes elsewhere; asking for these scores raises
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
@@ -38,6 +37,8 @@ import pandas as pd
 from analysis._checks import require_columns
 from analysis.cache import KEY_COLUMN, ArticleCache, content_key, resolve_cache
 from analysis.errors import AnalysisError, ParameterError
+from analysis.progress import progress_bar
+from analysis.progress import wanted as progress_wanted
 from analysis.sentiment.encoder import (
     BATCH_SIZE,
     EMBEDDING_DIM,
@@ -98,20 +99,12 @@ def _check_texts(texts: Iterable[str]) -> list[str]:
     return out
 
 
-def _show_progress(progress: bool | None, n: int) -> bool:
-    if progress is None:
-        return n >= PROGRESS_MIN_SENTENCES and sys.stderr.isatty()
-    return bool(progress)
-
-
 def _encode(
     encoder: SentenceEncoder, texts: list[str], progress: bool | None, batch_size: int
 ) -> np.ndarray:
     bar = None
-    if _show_progress(progress, len(texts)):
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(texts), desc="embedding sentences", unit="sentence")
+    if progress_wanted(progress, len(texts), PROGRESS_MIN_SENTENCES):
+        bar = progress_bar(len(texts), "embedding sentences", "sentence")
     try:
         return encoder.encode(texts, batch_size=batch_size, progress=bar)
     finally:
