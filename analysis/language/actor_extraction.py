@@ -49,6 +49,7 @@ rules and the data files): actors, quotations and sentiment targets read them in
 
 from __future__ import annotations
 
+import collections
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis import parallel
 from analysis._checks import positive_int
 from analysis.language.actor_merging import (
     MENTION_COLUMNS,
@@ -87,6 +89,7 @@ __all__ = [
     "is_description",
     "is_party_tag",
     "merged_story_mentions",
+    "table_story_mentions",
     "story_mentions",
 ]
 
@@ -546,9 +549,41 @@ def _kept_mentions(key: str, stories: Callable[[], list[tuple[str, list]]]) -> p
 
 
 def _computed_mentions(stories: list[tuple[str, list]]) -> list[list[dict]]:
-    out = [story_mentions(story_id, sents) for story_id, sents in stories]
+    """:func:`story_mentions` of every story (in worker processes on large corpora: a story's
+    mentions depend on its own sentences only), then merged across the stories."""
+    out: list[list[dict]] = []
+    size = parallel.CHUNK_SIZE
+    parallel.for_each_chunk(
+        _chunk_mentions,
+        (_plain(stories[i : i + size]) for i in range(0, len(stories), size)),
+        out.extend,
+        n_items=len(stories),
+        desc="finding actors",
+    )
     merge_across_stories(out, actor_gazetteer())
     return out
+
+
+def _plain(stories: list[tuple[str, list]]) -> list[tuple[str, tuple[str, ...], list[tuple]]]:
+    """Stories whose sentence records are plain tuples with their field names: the records'
+    named-tuple class is made at run time and cannot be sent to a worker process."""
+    return [
+        (sid, tuple(sents[0]._fields) if sents else (), [tuple(r) for r in sents])
+        for sid, sents in stories
+    ]
+
+
+@cache
+def _record_type(fields: tuple[str, ...]) -> type:
+    return collections.namedtuple("Sentence", fields, rename=True)
+
+
+def _chunk_mentions(chunk: list[tuple[str, tuple[str, ...], list[tuple]]]) -> list[list[dict]]:
+    """:func:`story_mentions` of each story of a chunk (run in a worker process)."""
+    return [
+        story_mentions(sid, [_record_type(fields)._make(r) for r in rows])
+        for sid, fields, rows in chunk
+    ]
 
 
 #: Name of the cached mentions (bump when the table's layout changes) and the source files
@@ -639,11 +674,30 @@ def actor_mentions(sentences: pd.DataFrame) -> pd.DataFrame:
     'Nicolás Maduro'
     """
     check_table(sentences, _SENTENCE_COLUMNS, "sentences")
-    frame = _kept_mentions(  # keyed by the table: its records are built only when computing
+    return _table_mentions(sentences)[MENTION_COLUMNS].reset_index(drop=True)
+
+
+def table_story_mentions(sentences: pd.DataFrame) -> list[list[dict]]:
+    """:func:`merged_story_mentions` of the stories of a sentences table, in the order of
+    :func:`~analysis.language.tables.sentences_by_story`, from the same kept result as
+    :func:`actor_mentions`: the quotations of a corpus reuse its actor mentions instead of
+    finding them again.
+
+    Raises:
+        ParameterError: missing columns.
+    """
+    check_table(sentences, _SENTENCE_COLUMNS, "sentences")
+    n_stories = len(pd.unique(sentences["story_id"]))
+    return _mentions_lists(_table_mentions(sentences), n_stories)
+
+
+def _table_mentions(sentences: pd.DataFrame) -> pd.DataFrame:
+    """The merged mentions of a sentences table, keyed by the table: its records are built
+    only when the mentions are computed."""
+    return _kept_mentions(
         "table:" + table_key(sentences, _SENTENCE_COLUMNS),
         lambda: sentences_by_story(sentences, _SENTENCE_COLUMNS),
     )
-    return frame[MENTION_COLUMNS].reset_index(drop=True)
 
 
 def actors(corpus: Corpus, *, group: str = "story_id", top_n: int | None = None) -> pd.DataFrame:

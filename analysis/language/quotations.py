@@ -59,7 +59,7 @@ from analysis._checks import positive_int, require_columns
 from analysis.language.actor_extraction import (
     is_description,
     is_party_tag,
-    merged_story_mentions,
+    table_story_mentions,
 )
 from analysis.language.data import language_data
 from analysis.language.memo import cached_tables, method_hash, table_key
@@ -564,7 +564,12 @@ def quotes(sentences: pd.DataFrame) -> pd.DataFrame:
         f"{_MEMO_NAME}-{method_hash(_METHOD_FILES)}",
         table_key(sentences, _SENTENCE_COLUMNS),
         lambda: (
-            {"quotes": _computed_quotes(sentences_by_story(sentences, _SENTENCE_COLUMNS))},
+            {
+                "quotes": _computed_quotes(
+                    sentences_by_story(sentences, _SENTENCE_COLUMNS),
+                    table_story_mentions(sentences),
+                )
+            },
             {},
         ),
     )
@@ -582,11 +587,12 @@ _METHOD_FILES = (
 )
 
 
-def _computed_quotes(stories: list[tuple[str, list]]) -> pd.DataFrame:
+def _computed_quotes(stories: list[tuple[str, list]], mentions: list[list[dict]]) -> pd.DataFrame:
+    """The quotations of ``stories`` given the actor mentions of each (in the same order)."""
     rows = []
-    for (story_id, sents), mentions in zip(stories, merged_story_mentions(stories), strict=True):
+    for (story_id, sents), story_mentions in zip(stories, mentions, strict=True):
         if any('"' in row.text for row in sents):
-            rows.extend(_story_quotes(story_id, sents, mentions))
+            rows.extend(_story_quotes(story_id, sents, story_mentions))
     out = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     return out.astype({"start": np.int64, "end": np.int64, "n_words": np.int64})
 
