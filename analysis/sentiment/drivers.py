@@ -38,15 +38,18 @@ def _vader_valences(text: str) -> list[tuple[str, float]]:
     sum only, so it belongs to no word.
     """
     analyzer = vader()
-    converted = ""
-    prev_space = True
-    for char in text:
-        if char in analyzer.emojis:
-            converted += ("" if prev_space else " ") + analyzer.emojis[char]
-            prev_space = False
-        else:
-            converted += char
-            prev_space = char == " "
+    if analyzer._emoji_chars.isdisjoint(text):
+        converted = text  # no emoji: the rebuilt text below would equal the input
+    else:
+        converted = ""
+        prev_space = True
+        for char in text:
+            if char in analyzer.emojis:
+                converted += ("" if prev_space else " ") + analyzer.emojis[char]
+                prev_space = False
+            else:
+                converted += char
+                prev_space = char == " "
     sentitext = SentiText(converted.strip())
     words = sentitext.words_and_emoticons
     sentiments: list[float] = []
