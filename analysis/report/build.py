@@ -126,6 +126,7 @@ def build_reports(
         extra=extra,
         engine=engine,
         scheduler=scheduler,
+        notebooks=run_names,
         **load_options,
     )
     chosen: list[StoryChoice] = []

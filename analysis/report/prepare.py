@@ -10,6 +10,7 @@ reports are skipped (:mod:`analysis.report.skips`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,8 @@ __all__ = ["ENGINES", "PreparedCorpus", "corpus_facts", "prepare_corpus"]
 ENGINES = ("local", "dask")
 #: Story columns the runner does not need (the texts; the notebooks read them themselves).
 _TEXT_COLUMNS = ("text", "raw_text")
+#: Reports that read the corpus' actor mentions or quotations (:func:`warm_actor_tables`).
+ACTOR_NOTEBOOKS = frozenset({"sentiment", "topics_language", "comparison"})
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ def prepare_corpus(
     stories_per_file: str = "auto",
     engine: str = "local",
     scheduler: str | None = None,
+    notebooks: Sequence[str] = (),
 ) -> PreparedCorpus:
     """Load the corpus and run the shared analysis pass once, filling the cache.
 
@@ -72,7 +76,9 @@ def prepare_corpus(
     notebooks' filter parameters in ``extra`` are applied; ``encoding`` and
     ``stories_per_file`` are passed to :func:`analysis.corpus.load_corpus`. ``engine="dask"``
     runs the pass on a Dask cluster (:func:`analysis.dask_engine.analyze_on_cluster`): a
-    LocalCluster, or the running scheduler at ``scheduler`` (``tcp://host:8786``).
+    LocalCluster, or the running scheduler at ``scheduler`` (``tcp://host:8786``). When
+    ``notebooks`` (the names of the reports to build) read the corpus' actors or quotations,
+    those are found here once, with all cores (:func:`warm_actor_tables`).
 
     Raises:
         ParameterError: an unknown ``engine``, or a ``scheduler`` with the local engine.
@@ -99,6 +105,9 @@ def prepare_corpus(
         date_from=extra.get("date_from"),
         date_to=extra.get("date_to"),
     )
+    if ACTOR_NOTEBOOKS.intersection(notebooks):
+        with lines_when_not_a_terminal():
+            warm_actor_tables(selected)
     facts = corpus_facts(selected, corpus_path)
     if extra.get("filters") or extra.get("date_from") or extra.get("date_to"):
         facts["selection"] = ", ".join(
@@ -128,6 +137,21 @@ def _story_tone(stories: pd.DataFrame, result: pipeline.Analysis) -> pd.Series:
         index=pd.Index(order, name="story_id"),
         name="tone",
     )
+
+
+def warm_actor_tables(corpus: Any) -> None:
+    """Find the actor mentions and quotations of ``corpus`` once, before the notebooks run.
+
+    Several reports read them (sentiment's targets, the actors and quotations of the language
+    and comparison reports) and each runs in its own kernel: without this, the first of them to
+    ask computes them on one core, and reports running beside it compute them again at the same
+    time. Here the per-story work runs in worker processes and the result goes to the analysis
+    cache, where every kernel reads it (:mod:`analysis.language.memo`).
+    """
+    from analysis import language
+
+    language.actor_mentions(corpus.sentences)
+    language.quotes(corpus.sentences)
 
 
 def corpus_facts(corpus: Any, corpus_path: str | None) -> dict[str, Any]:
