@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis.errors import ParameterError
@@ -31,7 +32,8 @@ def test_sentence_lengths_of_30_groups_pools_the_rest():
     other = fig.data[-1]
     rest = sentences[~sentences["outlet"].isin(figure_cases.LARGEST)]
     assert other.name == f"other (18 groups) (n={len(rest):,})"
-    assert other.marker.color == OTHER_COLOUR and len(other.x) == len(rest)
+    assert other.marker.color == OTHER_COLOUR
+    assert other.median == tuple(figures.box_stats(rest["n_words"])["median"])  # the pooled ones
     assert fig.layout.xaxis.range[0] == 0
     assert "(12 of 30 groups with most stories; the other 18 pooled)" in fig.layout.title.text
     small = figures.sentence_lengths(
@@ -41,3 +43,36 @@ def test_sentence_lengths_of_30_groups_pools_the_rest():
     assert colours[figure_cases.SMALLEST] == MUTED_COLOUR
     assert colours[figure_cases.LARGEST[0]] != MUTED_COLOUR
     assert "grey: fewer than 10 sentences" in small.layout.title.text
+
+
+# The five numbers plotly.js 2.x computes for these boxes (``gd.calcdata`` of a box with
+# ``boxpoints=False``, read in headless Chromium): box_stats must give the same.
+PLOTLY_BOXES = [
+    ([1, 2, 3, 4, 5, 6, 7, 8, 14], [2.75, 5, 7.25, 1, 14]),  # a value on the upper fence
+    ([-5, 1, 2, 3, 4, 5, 6, 7, 8], [1.75, 4, 6.25, -5, 8]),  # on the lower fence
+    ([-5.5, 1, 2, 3, 4, 5, 6, 7, 8], [1.75, 4, 6.25, 1, 8]),  # just outside it
+    ([1, 2, 3, 4, 5, 6, 7, 8, 100], [2.75, 5, 7.25, 1, 8]),
+    ([5], [5, 5, 5, 5, 5]),
+    ([1, 2, 3, 4], [1.5, 2.5, 3.5, 1, 4]),
+    ([1, 1, 1, 1, 10], [1, 1, 3.25, 1, 3.25]),  # the whisker never ends inside the box
+    ([0, 10, 10, 10, 10, 20, 40], [10, 10, 17.5, 0, 20]),
+]
+
+
+@pytest.mark.parametrize(("values", "expected"), PLOTLY_BOXES)
+def test_box_stats_are_the_numbers_plotly_draws(values, expected):
+    stats = figures.box_stats(pd.Series(values))
+    got = [stats[k][0] for k in ("q1", "median", "q3", "lowerfence", "upperfence")]
+    assert got == pytest.approx(expected)
+
+
+def test_a_large_corpus_box_carries_five_numbers_not_every_sentence():
+    lengths = pd.DataFrame(
+        {"story_id": ["a"] * 600 + ["b"] * 400, "n_words": list(range(600)) + [7] * 400}
+    )
+    fig = figures.sentence_lengths(lengths)
+    assert [t.x for t in fig.data] == [None, None]
+    assert [t.name for t in fig.data] == ["a (n=600)", "b (n=400)"]
+    assert fig.data[0].median == (299.5,) and fig.data[1].q3 == (7.0,)
+    small = figures.sentence_lengths(lengths.iloc[:300])
+    assert len(small.data[0].x) == 300 and small.data[0].boxpoints == "all"

@@ -15,6 +15,7 @@ box), ``value`` (the number plotted, ``n_words``), ``only``, ``max_groups`` and 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -32,7 +33,10 @@ from analysis.figures.rules import (
 )
 from analysis.safe import plot_text
 
-__all__ = ["sentence_lengths", "story_lengths"]
+__all__ = ["MAX_BOX_POINTS", "box_stats", "sentence_lengths", "story_lengths"]
+
+#: From this many sentences a box gives its five numbers (:func:`box_stats`), not every point.
+MAX_BOX_POINTS = 500
 
 TRUNCATION_COLORS = {"complete": "#1f77b4", "truncated lead": "#ff7f0e"}
 _TEMPLATE = "plotly_white"
@@ -91,6 +95,31 @@ def story_lengths(
     return fig
 
 
+def box_stats(values: pd.Series) -> dict[str, list[float]]:
+    """The five numbers plotly.js draws for a box of ``values`` without points, computed here
+    so that a chart of a million sentences carries five numbers per box, not every value.
+
+    As plotly.js computes them (``quartilemethod="linear"``, the default): quartiles by linear
+    interpolation at rank ``n * p + 0.5`` (numpy's ``"hazen"`` method); the whiskers end at the
+    most extreme values within 1.5 interquartile ranges of the box (Tukey's fences), never
+    inside the box. ``tests/test_figures_overview.py`` checks them against plotly.js.
+    """
+    data = np.sort(values.to_numpy(dtype="float64"))
+    if not len(data):
+        return {"q1": [], "median": [], "q3": [], "lowerfence": [], "upperfence": []}
+    q1, median, q3 = np.percentile(data, [25, 50, 75], method="hazen")
+    low, high = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
+    lower = min(q1, data[np.searchsorted(data, low, side="left")])
+    upper = max(q3, data[np.searchsorted(data, high, side="right") - 1])
+    return {
+        "q1": [float(q1)],
+        "median": [float(median)],
+        "q3": [float(q3)],
+        "lowerfence": [float(lower)],
+        "upperfence": [float(upper)],
+    }
+
+
 def sentence_lengths(
     sentences: pd.DataFrame,
     *,
@@ -126,16 +155,19 @@ def sentence_lengths(
         frame = frame.assign(_g=frame["_g"].where(frame["_g"].isin(chosen.kept), chosen.other))
     faded = chosen.small("n_sentences", min_n)
     fig = go.Figure()
+    points = len(frame) < MAX_BOX_POINTS
     for label in [*chosen.kept, *([chosen.other] if chosen.dropped else [])]:
         values = frame.loc[frame["_g"] == label, value]
-        colour = chosen.colour(label, faded, SERIES_COLOURS[0])
+        name = f"{label} (n={len(values):,})"
+        # few sentences: every one drawn; else the box's five numbers, not every length
+        data = {"x": values.tolist()} if points else {"y": [name], **box_stats(values)}
         fig.add_trace(
             go.Box(
-                x=values.tolist(),
-                name=f"{label} (n={len(values):,})",
+                **data,
+                name=name,
                 orientation="h",
-                marker_color=colour,
-                boxpoints="all" if len(frame) < 500 else False,
+                marker_color=chosen.colour(label, faded, SERIES_COLOURS[0]),
+                boxpoints="all" if points else False,
                 showlegend=False,
             )
         )
