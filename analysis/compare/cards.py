@@ -122,10 +122,21 @@ _TONE_COLUMNS = ["mean_score", "std_score", "share_negative", "share_positive"]
 
 def check_analysis(analysis: Any) -> None:
     """Raise unless ``analysis`` is the shared pass (:func:`analysis.pipeline.analyze`)."""
-    if not all(hasattr(analysis, a) for a in ("corpus", "sentiment", "frame_hits")):
+    # a class attribute first: hasattr on the instance would compute a cached property (the
+    # whole sentiment table with every sentence's text) only to check that it exists
+    wanted = ("corpus", "sentiment", "frame_hits")
+    if not all(hasattr(type(analysis), a) or hasattr(analysis, a) for a in wanted):
         raise ParameterError(
             f"expected the result of analysis.analyze(corpus), got {type(analysis).__name__}"
         )
+
+
+def sentence_scores(analysis: Any) -> pd.DataFrame:
+    """The sentence scores of the shared pass without the sentence texts
+    (:meth:`analysis.pipeline.Analysis.sentence_scores`: per-story and per-group figures need
+    only the scores), or its ``sentiment`` table when it cannot read them alone."""
+    reader = getattr(type(analysis), "sentence_scores", None)
+    return analysis.sentence_scores() if callable(reader) else analysis.sentiment
 
 
 def codebook_hits(
@@ -349,8 +360,9 @@ def _size_and_tone(
     analysis: Any, work: pd.DataFrame, order: list[str], group: str, max_groups: int
 ) -> pd.DataFrame:
     """The cards' size and tone columns, for the kept groups (the cap applied), in order."""
-    tone = sentiment.story_sentiment(analysis.sentiment, work, group="group")
-    scored = analysis.sentiment.merge(work[["story_id", "group"]], on="story_id", how="left")
+    scores = sentence_scores(analysis)
+    tone = sentiment.story_sentiment(scores, work, group="group")
+    scored = scores.merge(work[["story_id", "group"]], on="story_id", how="left")
     se = _cluster_se(scored, sentiment.DEFAULT_SCORE)
     counts = (
         work.groupby("group", sort=False)

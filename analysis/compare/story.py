@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis import framing, language, sentiment
 from analysis._checks import per_thousand, positive_int
-from analysis.compare.cards import REST_GROUP, check_analysis, codebook_hits
+from analysis.compare.cards import REST_GROUP, check_analysis, codebook_hits, sentence_scores
 from analysis.errors import ParameterError
 from analysis.language.memo import cached_tables, inputs_key, library_versions, method_hash
 
@@ -200,7 +200,7 @@ def _story_measures(analysis: Any, book: framing.Codebook) -> tuple[pd.DataFrame
 
     def compute() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         _, hits = codebook_hits(analysis, book)
-        tone = sentiment.story_sentiment(analysis.sentiment, stories)
+        tone = sentiment.story_sentiment(sentence_scores(analysis), stories)
         summary = framing.frame_summary(hits, stories, codebook=book)
         return {
             "tone": tone[["story_id", "mean_score", "std_score"]].reset_index(drop=True),

@@ -31,6 +31,7 @@ import pandas as pd
 
 from analysis._checks import group_labels
 from analysis.compare import story_labels
+from analysis.compare.cards import check_analysis
 from analysis.errors import ParameterError
 from analysis.explore.targets import explorer_targets
 from analysis.framing import Codebook, load_codebook
@@ -251,10 +252,7 @@ def _checked(
     analysis: Any, codebook: Codebook | str | Path, group: str, score: str, neutral_band: float
 ) -> tuple[Codebook, str, float]:
     """The codebook, score column and band, after checking every argument."""
-    if not all(hasattr(analysis, a) for a in ("corpus", "sentiment", "frame_hits")):
-        raise ParameterError(
-            f"expected the result of analysis.analyze(corpus), got {type(analysis).__name__}"
-        )
+    check_analysis(analysis)
     book = load_codebook(codebook)
     if book.name not in analysis.frame_hits:
         raise ParameterError(

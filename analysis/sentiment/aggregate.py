@@ -315,8 +315,10 @@ def with_group(scored: pd.DataFrame, stories: pd.DataFrame, group: str) -> pd.Da
             (:data:`RESERVED_GROUPS`), a repeated ``story_id`` in ``stories``, or a story of
             ``scored`` that ``stories`` lacks.
     """
+    # no "text": per-story and per-group figures need only the scores
+    # (Analysis.sentence_scores reads them without the sentence texts)
     require_columns(
-        scored, ("story_id", "sentence_id", "text", *POLARITY_SCORES), "scored", hint=SCORED_HINT
+        scored, ("story_id", "sentence_id", *POLARITY_SCORES), "scored", hint=SCORED_HINT
     )
     require_columns(stories, _STORY_REQUIRED, "stories", hint=SENTENCES_HINT)
     if not isinstance(group, str) or group not in stories.columns:
