@@ -28,6 +28,8 @@ __all__ = ["ENGINES", "PreparedCorpus", "corpus_facts", "prepare_corpus"]
 ENGINES = ("local", "dask")
 #: Story columns the runner does not need (the texts; the notebooks read them themselves).
 _TEXT_COLUMNS = ("text", "raw_text")
+#: The codebook of the notebooks' ``codebook`` parameter when none is given.
+DEFAULT_CODEBOOK = "generic"
 #: Reports that read the corpus' actor mentions or quotations (:func:`warm_actor_tables`).
 ACTOR_NOTEBOOKS = frozenset({"sentiment", "topics_language", "comparison"})
 
@@ -88,6 +90,10 @@ def prepare_corpus(
     if scheduler is not None and engine != "dask":
         raise ParameterError("--scheduler needs --engine dask")
     show = None if progress else False  # on long runs: a bar in a terminal, lines in a log
+    extra = extra or {}
+    # the frames of the codebook the reports use (its parameter, else the notebooks' default),
+    # not of every shipped codebook: another codebook is found when a notebook first asks
+    codebooks = [extra.get("codebook", DEFAULT_CODEBOOK)]
     with lines_when_not_a_terminal():
         corpus = corpus_module.load_corpus(
             corpus_path, progress=show, encoding=encoding, stories_per_file=stories_per_file
@@ -95,10 +101,11 @@ def prepare_corpus(
         if engine == "dask":
             from analysis.dask_engine import analyze_on_cluster
 
-            result = analyze_on_cluster(corpus, scheduler=scheduler, progress=show)
+            result = analyze_on_cluster(
+                corpus, codebooks=codebooks, scheduler=scheduler, progress=show
+            )
         else:
-            result = pipeline.analyze(corpus, progress=show)
-    extra = extra or {}
+            result = pipeline.analyze(corpus, codebooks=codebooks, progress=show)
     selected = corpus_module.select_stories(
         corpus,
         filters=extra.get("filters"),

@@ -469,6 +469,7 @@ def target_sentiment(
     score: ScoreName = "default",
     neutral_band: float = NEUTRAL_BAND,
     ignore_case: bool = False,
+    sentences: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """How each named target is talked about: the sentiment of the sentences that mention it.
 
@@ -488,6 +489,11 @@ def target_sentiment(
         neutral_band: band for the positive/negative shares (see
             :func:`~analysis.sentiment.aggregate.classify`).
         ignore_case: see :func:`target_mentions`.
+        sentences: with ``targets=None``, the corpus' sentences table
+            (``load_corpus().sentences``) whose actors name the targets. Give it in a report:
+            the actor mentions other reports found for the same table are then read from the
+            cache (:mod:`analysis.language.memo`) instead of found again. Without it the
+            sentences of ``scored`` are used, with offsets rebuilt (a table of its own).
 
     Returns:
         One row per (group value, target) mentioned at least once: ``<group>``, ``target``,
@@ -506,7 +512,8 @@ def target_sentiment(
     frame = with_group(scored, stories, group)
     keys = [group, "target"]
     if targets is None:
-        targets = corpus_targets(actor_mentions(_extraction_sentences(scored)))
+        source = _extraction_sentences(scored) if sentences is None else sentences
+        targets = corpus_targets(actor_mentions(source))
         # no actor qualifies: an empty table (an explicit empty dict is an error)
         mentions = target_mentions(scored, targets, ignore_case=ignore_case) if targets else None
     else:
