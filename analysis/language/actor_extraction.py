@@ -49,7 +49,6 @@ rules and the data files): actors, quotations and sentiment targets read them in
 
 from __future__ import annotations
 
-import collections
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -70,11 +69,14 @@ from analysis.language.actor_merging import (
 from analysis.language.data import ActorGazetteer, actor_gazetteer
 from analysis.language.memo import cached_tables, method_hash, records_key, table_key
 from analysis.language.tables import (
+    PlainStory,
     check_group,
     check_table,
     corpus_tables,
     group_values,
+    plain_stories,
     sentences_by_story,
+    story_records,
 )
 
 if TYPE_CHECKING:
@@ -555,7 +557,7 @@ def _computed_mentions(stories: list[tuple[str, list]]) -> list[list[dict]]:
     size = parallel.CHUNK_SIZE
     parallel.for_each_chunk(
         _chunk_mentions,
-        (_plain(stories[i : i + size]) for i in range(0, len(stories), size)),
+        (plain_stories(stories[i : i + size]) for i in range(0, len(stories), size)),
         out.extend,
         n_items=len(stories),
         desc="finding actors",
@@ -564,26 +566,9 @@ def _computed_mentions(stories: list[tuple[str, list]]) -> list[list[dict]]:
     return out
 
 
-def _plain(stories: list[tuple[str, list]]) -> list[tuple[str, tuple[str, ...], list[tuple]]]:
-    """Stories whose sentence records are plain tuples with their field names: the records'
-    named-tuple class is made at run time and cannot be sent to a worker process."""
-    return [
-        (sid, tuple(sents[0]._fields) if sents else (), [tuple(r) for r in sents])
-        for sid, sents in stories
-    ]
-
-
-@cache
-def _record_type(fields: tuple[str, ...]) -> type:
-    return collections.namedtuple("Sentence", fields, rename=True)
-
-
-def _chunk_mentions(chunk: list[tuple[str, tuple[str, ...], list[tuple]]]) -> list[list[dict]]:
+def _chunk_mentions(chunk: list[PlainStory]) -> list[list[dict]]:
     """:func:`story_mentions` of each story of a chunk (run in a worker process)."""
-    return [
-        story_mentions(sid, [_record_type(fields)._make(r) for r in rows])
-        for sid, fields, rows in chunk
-    ]
+    return [story_mentions(sid, story_records(fields, rows)) for sid, fields, rows in chunk]
 
 
 #: Name of the cached mentions (bump when the table's layout changes) and the source files

@@ -47,7 +47,7 @@ The quotation table of a set of sentences is kept in the analysis cache
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis import parallel
 from analysis._checks import positive_int, require_columns
 from analysis.language.actor_extraction import (
     is_description,
@@ -63,7 +64,14 @@ from analysis.language.actor_extraction import (
 )
 from analysis.language.data import language_data
 from analysis.language.memo import cached_tables, method_hash, table_key
-from analysis.language.tables import check_group, check_table, group_values, sentences_by_story
+from analysis.language.tables import (
+    check_group,
+    check_table,
+    group_values,
+    plain_stories,
+    sentences_by_story,
+    story_records,
+)
 
 __all__ = [
     "MAX_SCARE_WORDS",
@@ -208,7 +216,11 @@ def _paragraphs(sents: list) -> Iterable[tuple[int, str, list]]:
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
-    marks = [i for i, ch in enumerate(text) if ch == '"']
+    marks = []
+    i = text.find('"')
+    while i != -1:  # str.find: many times faster than testing every character
+        marks.append(i)
+        i = text.find('"', i + 1)
     spans = [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
     if len(marks) % 2:
         spans.append((marks[-1], len(text)))
@@ -588,13 +600,42 @@ _METHOD_FILES = (
 
 
 def _computed_quotes(stories: list[tuple[str, list]], mentions: list[list[dict]]) -> pd.DataFrame:
-    """The quotations of ``stories`` given the actor mentions of each (in the same order)."""
-    rows = []
-    for (story_id, sents), story_mentions in zip(stories, mentions, strict=True):
-        if any('"' in row.text for row in sents):
-            rows.extend(_story_quotes(story_id, sents, story_mentions))
+    """The quotations of ``stories`` given the actor mentions of each (in the same order); the
+    stories with a quotation mark are read in worker processes on large corpora (a story's
+    quotations depend on its own sentences and mentions only)."""
+    quoted = [
+        (story, story_mentions)
+        for story, story_mentions in zip(stories, mentions, strict=True)
+        if any('"' in row.text for row in story[1])
+    ]
+    rows: list[dict] = []
+    parallel.for_each_chunk(
+        _chunk_quotes,
+        _quote_chunks(quoted),
+        rows.extend,
+        n_items=len(quoted),
+        desc="finding quotations",
+    )
     out = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     return out.astype({"start": np.int64, "end": np.int64, "n_words": np.int64})
+
+
+def _quote_chunks(
+    quoted: list[tuple[tuple[str, list], list[dict]]],
+) -> Iterator[list[tuple[str, tuple[str, ...], list[tuple], list[dict]]]]:
+    """Chunks of ``(story_id, fields, rows, mentions)`` that can be sent to worker processes."""
+    for i in range(0, len(quoted), parallel.CHUNK_SIZE):
+        part = quoted[i : i + parallel.CHUNK_SIZE]
+        plain = plain_stories([story for story, _ in part])
+        yield [(*p, m) for p, (_, m) in zip(plain, part, strict=True)]
+
+
+def _chunk_quotes(chunk: list[tuple[str, tuple[str, ...], list[tuple], list[dict]]]) -> list[dict]:
+    """The quote rows of the stories of a chunk (run in a worker process)."""
+    rows: list[dict] = []
+    for story_id, fields, records, story_mentions in chunk:
+        rows.extend(_story_quotes(story_id, story_records(fields, records), story_mentions))
+    return rows
 
 
 def top_speakers(quote_table: pd.DataFrame, *, top: int) -> list[tuple[str, int]]:

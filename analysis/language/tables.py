@@ -9,6 +9,7 @@ appearance and a missing value forms the group :data:`analysis._checks.MISSING_G
 from __future__ import annotations
 
 import collections
+import functools
 import itertools
 
 import numpy as np
@@ -27,7 +28,9 @@ __all__ = [
     "corpus_tables",
     "group_matrix",
     "group_values",
+    "plain_stories",
     "sentences_by_story",
+    "story_records",
 ]
 
 #: Columns every stories table given to the language functions has.
@@ -119,3 +122,29 @@ def sentences_by_story(sentences: pd.DataFrame, columns: list[str]) -> list[tupl
         (str(story_id), list(group))
         for story_id, group in itertools.groupby(records, key=lambda r: r.story_id)
     ]
+
+
+#: A story of :func:`sentences_by_story` that can be sent to a worker process:
+#: ``(story_id, field names, sentence rows as plain tuples)``.
+PlainStory = tuple[str, tuple[str, ...], list[tuple]]
+
+
+def plain_stories(stories: list[tuple[str, list]]) -> list[PlainStory]:
+    """Stories of :func:`sentences_by_story` with their records as plain tuples and the field
+    names: the records' named-tuple class is made at run time, so it cannot be pickled to a
+    worker process (:func:`story_records` makes the records again there)."""
+    return [
+        (sid, tuple(sents[0]._fields) if sents else (), [tuple(r) for r in sents])
+        for sid, sents in stories
+    ]
+
+
+def story_records(fields: tuple[str, ...], rows: list[tuple]) -> list:
+    """The sentence records of a :func:`plain_stories` story."""
+    record = _record_type(fields)
+    return [record._make(r) for r in rows]
+
+
+@functools.cache
+def _record_type(fields: tuple[str, ...]) -> type:
+    return collections.namedtuple("Sentence", fields, rename=True)
