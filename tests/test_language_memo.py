@@ -89,6 +89,32 @@ def test_cached_tables_computes_once(tmp_path):
     assert len(calls) == 2
 
 
+def _slow_result(root: str, log: str) -> int:
+    """Ask for one slow result of the cache at ``root``; append to ``log`` when computing it."""
+    import time
+
+    def compute():
+        with open(log, "a") as handle:
+            handle.write("computed\n")
+        time.sleep(1.5)
+        return {"a": pd.DataFrame({"v": [7]})}, {}
+
+    tables, _ = cached_tables("slow", "v1", "key", compute, cache=ArticleCache(root))
+    return int(tables["a"]["v"].iloc[0])
+
+
+def test_two_processes_asking_at_once_compute_a_result_once(tmp_path):
+    import concurrent.futures
+    import multiprocessing
+
+    log = tmp_path / "log.txt"
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as pool:
+        asked = [pool.submit(_slow_result, str(tmp_path / "cache"), str(log)) for _ in range(2)]
+        assert [f.result(timeout=120) for f in asked] == [7, 7]
+    assert log.read_text() == "computed\n"  # the second waited and read it
+
+
 def test_topic_model_from_the_cache_equals_the_computed_one(seed_corpus, fresh_cache):
     computed = topic_model(seed_corpus, seed=0)
     assert any(p.name == "topic-model" for p in fresh_cache.iterdir())

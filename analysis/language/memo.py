@@ -21,15 +21,17 @@ pickle). A cache that cannot be read or written just means the result is compute
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
 import json
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import metadata
 from typing import Any, Final
 
+import filelock
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -51,6 +53,8 @@ __all__ = [
     "write_tables",
 ]
 
+#: Seconds a process waits for another that computes the same result before computing it.
+COMPUTE_WAIT_SECONDS: Final = 1800.0
 #: Layout version of the stored results (bump when :func:`write_tables` changes).
 MEMO_VERSION: Final = "memo-1"
 _SEP: Final = "\x1f"
@@ -245,6 +249,37 @@ def cached_tables(
     found = read_tables(store, component, version, key)
     if found is not None:
         return found
-    tables, scalars = compute()
-    write_tables(store, component, version, key, tables, scalars)
+    with _computing(store, component, version, key):
+        found = read_tables(store, component, version, key)  # done by another process meanwhile
+        if found is not None:
+            return found
+        tables, scalars = compute()
+        write_tables(store, component, version, key, tables, scalars)
     return tables, scalars
+
+
+@contextlib.contextmanager
+def _computing(store: ArticleCache, component: str, version: str, key: str) -> Iterator[None]:
+    """Held while one process computes the result of ``key``: reports run in kernels side by
+    side, and the second to ask for a slow result (a corpus' actor mentions, its topic model)
+    waits for the first to store it instead of computing it again at the same time.
+
+    A lock file per key (``flock(2)`` through :mod:`filelock`, released by the system if the
+    process dies). When it cannot be made or is not free within :data:`COMPUTE_WAIT_SECONDS`
+    the result is computed without it: a stuck process never stops another's run.
+    """
+    if not store.enabled:
+        yield
+        return
+    folder = store.root / "computing" / f"{component}-{MEMO_VERSION}-{version}"
+    lock = filelock.FileLock(folder / f"{key[:40]}.lock", timeout=COMPUTE_WAIT_SECONDS)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except (OSError, filelock.Timeout):
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
