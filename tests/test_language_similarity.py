@@ -65,6 +65,43 @@ def test_blocks_and_the_kept_matrix_give_the_same_answer(seed_corpus, monkeypatc
     assert_frame_equal(near_duplicates(stories, threshold=0.001), whole_nd)
 
 
+def test_one_scan_of_a_large_corpus_serves_neighbours_and_near_duplicates(
+    seed_corpus, monkeypatch
+):
+    """When the similarities are too many to keep, one pass over their blocks gives the
+    neighbours (up to SCAN_NEIGHBOURS) and the near-duplicates (at the default threshold or
+    above), equal to what each function computes on its own."""
+    from analysis.language import similarity
+    from analysis.language.terms import term_counts
+
+    texts = list(seed_corpus.stories["raw_text"])
+    extended = texts[0] + "\n\n" + texts[2][:800]  # similarity 0.971 to the first story
+    copies = [texts[1].replace("the", "a"), texts[3], extended]
+    stories = stories_from_texts([*texts, *copies]).stories
+    counts = term_counts(stories)
+    expected = {
+        "nn": nearest_neighbours(stories, k=3, counts=counts),
+        "nn5": nearest_neighbours(stories, k=5, counts=counts),
+        "nd": near_duplicates(stories, counts=counts),
+        "nd99": near_duplicates(stories, threshold=0.99, counts=counts),
+        "nd_low": near_duplicates(stories, threshold=0.01, counts=counts),
+    }
+    assert len(expected["nd"]) == 3 and len(expected["nd99"]) == 2
+    monkeypatch.setattr(similarity, "KEPT_SIMILARITY_CELLS", 0)
+    monkeypatch.setattr(similarity, "SIMILARITY_BLOCK_CELLS", 12)  # 2 rows a block
+    monkeypatch.setattr(similarity, "SCAN_NEIGHBOURS", 4)
+    scans = []
+    real_scan = similarity._scan
+    monkeypatch.setattr(similarity, "_scan", lambda x: scans.append(1) or real_scan(x))
+    assert_frame_equal(nearest_neighbours(stories, k=3, counts=counts), expected["nn"])
+    assert_frame_equal(near_duplicates(stories, counts=counts), expected["nd"])
+    assert_frame_equal(near_duplicates(stories, threshold=0.99, counts=counts), expected["nd99"])
+    assert scans == [1]  # one scan served the three calls
+    assert_frame_equal(nearest_neighbours(stories, k=5, counts=counts), expected["nn5"])
+    assert_frame_equal(near_duplicates(stories, threshold=0.01, counts=counts), expected["nd_low"])
+    assert scans == [1]  # more neighbours or a lower threshold than kept: blocks again
+
+
 @pytest.mark.parametrize("bad", [0, 1.5, -0.1, "high", True])
 def test_near_duplicate_threshold_errors(seed_corpus, bad):
     with pytest.raises(ParameterError, match="threshold"):

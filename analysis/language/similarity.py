@@ -16,6 +16,7 @@ AllSides distribution these were read from).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -195,6 +196,80 @@ def _row_neighbours(sims: np.ndarray, kk: int) -> np.ndarray:
     return cand[np.lexsort((cand, -sims[cand]))][:kk]
 
 
+def _pairs(
+    blocks: Iterable[tuple[int, int, np.ndarray]], threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(first, second, similarity)`` of every pair (first < second) of ``blocks`` at least
+    ``threshold`` similar (similarities capped at 1), in block order."""
+    firsts, seconds, values = [], [], []
+    for start, _stop, block in blocks:
+        rows, cols = np.nonzero(np.triu(block, k=start + 1) >= threshold - 1e-12)
+        firsts.append(start + rows.astype(np.int64))
+        seconds.append(cols.astype(np.int64))
+        values.append(np.minimum(block[rows, cols], 1.0))
+    return tuple(np.concatenate(a) for a in (firsts, seconds, values))  # type: ignore[return-value]
+
+
+def _block_neighbours(
+    start: int, stop: int, products: np.ndarray, kk: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The ``kk`` nearest other stories of the rows ``start:stop``: (positions, similarities)."""
+    block = products.copy()
+    block[np.arange(stop - start), np.arange(start, stop)] = -1.0
+    lists = []
+    for r in range(stop - start):
+        positions = _row_neighbours(block[r], kk)
+        lists.append((positions, block[r][positions]))
+    return lists
+
+
+def _neighbour_lists(x: sp.csr_matrix, kk: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(positions, similarities) of the ``kk`` nearest other stories of every story; of a large
+    corpus from the kept :func:`_scan` when it holds that many."""
+    if _scanned(x) and kk <= SCAN_NEIGHBOURS:
+        kept = _LAST_SCAN.get(x, lambda: _scan(x))
+        return [(p[:kk], v[:kk]) for p, v in kept.neighbours]
+    lists = []
+    for start, stop, products in _similarity_blocks(x):
+        lists.extend(_block_neighbours(start, stop, products, kk))
+    return lists
+
+
+def _scanned(x: sp.csr_matrix) -> bool:
+    """Whether the similarities of ``x`` are too many to keep, so one scan of them serves both
+    :func:`nearest_neighbours` and :func:`near_duplicates`."""
+    return x.shape[0] * x.shape[0] > KEPT_SIMILARITY_CELLS
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What one pass over the similarity blocks of a large corpus keeps: each story's
+    :data:`SCAN_NEIGHBOURS` nearest others and every pair at least
+    :data:`NEAR_DUPLICATE_THRESHOLD` similar."""
+
+    neighbours: list[tuple[np.ndarray, np.ndarray]]
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _scan(x: sp.csr_matrix) -> _Scan:
+    """:class:`_Scan` of ``x``: the similarity blocks are computed once (the slow part at
+    25,000 stories: about two minutes) for the neighbours and the near-duplicates."""
+    kk = min(SCAN_NEIGHBOURS, x.shape[0] - 1)
+    neighbours: list[tuple[np.ndarray, np.ndarray]] = []
+    blocks = []
+    for start, stop, products in _similarity_blocks(x):
+        neighbours.extend(_block_neighbours(start, stop, products, kk))
+        blocks.append(_pairs([(start, stop, products)], NEAR_DUPLICATE_THRESHOLD))
+    pairs = tuple(np.concatenate([b[i] for b in blocks]) for i in range(3))
+    return _Scan(neighbours, pairs)  # type: ignore[arg-type]
+
+
+#: Nearest stories kept per story by the scan of a large corpus (a larger ``k`` scans again).
+SCAN_NEIGHBOURS = 10
+#: The last :func:`_scan`, for its weights.
+_LAST_SCAN = LastResult()
+
+
 def nearest_neighbours(
     stories: pd.DataFrame,
     *,
@@ -218,17 +293,12 @@ def nearest_neighbours(
         return pd.DataFrame(columns=NEIGHBOUR_COLUMNS)
     x = _story_vectors(stories, counts, ngram_range)
     ids = np.asarray([str(s) for s in stories["story_id"]], dtype=object)
-    n = len(ids)
-    kk = min(k, n - 1)
     rows = []
-    for start, stop, products in _similarity_blocks(x):
-        block = products.copy()
-        block[np.arange(stop - start), np.arange(start, stop)] = -1.0
-        for r in range(stop - start):
-            sims = block[r]
-            for rank, j in enumerate(_row_neighbours(sims, kk), start=1):
-                if sims[j] > 0:
-                    rows.append((ids[start + r], rank, ids[j], float(min(sims[j], 1.0))))
+    for r, (positions, sims) in enumerate(_neighbour_lists(x, min(k, len(ids) - 1))):
+        pairs = zip(positions.tolist(), sims.tolist(), strict=True)
+        for rank, (j, sim) in enumerate(pairs, start=1):
+            if sim > 0:
+                rows.append((ids[r], rank, ids[j], min(sim, 1.0)))
     out = pd.DataFrame(rows, columns=NEIGHBOUR_COLUMNS[:-1])
     out["near_duplicate"] = out["similarity"] >= NEAR_DUPLICATE_THRESHOLD
     out["rank"] = out["rank"].astype(np.int64)
@@ -261,13 +331,12 @@ def near_duplicates(
         return pd.DataFrame(columns=columns)
     x = _story_vectors(stories, counts, ngram_range)
     ids = [str(s) for s in stories["story_id"]]
-    firsts, seconds, values = [], [], []
-    for start, _stop, block in _similarity_blocks(x):
-        rows, cols = np.nonzero(np.triu(block, k=start + 1) >= threshold - 1e-12)
-        firsts.append(start + rows.astype(np.int64))
-        seconds.append(cols.astype(np.int64))
-        values.append(np.minimum(block[rows, cols], 1.0))
-    first, second, value = (np.concatenate(a) for a in (firsts, seconds, values))
+    if _scanned(x) and threshold >= NEAR_DUPLICATE_THRESHOLD:
+        first, second, value = _LAST_SCAN.get(x, lambda: _scan(x)).pairs
+        kept = value >= threshold - 1e-12
+        first, second, value = first[kept], second[kept], value[kept]
+    else:
+        first, second, value = _pairs(_similarity_blocks(x), threshold)
     order = np.lexsort((second, first))  # each pair once: no ties
     names = np.asarray(ids, dtype=object)
     return pd.DataFrame(
