@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis import parallel
 from analysis._checks import positive_int
 from analysis.errors import ParameterError
 from analysis.language.data import stop_words
@@ -260,13 +261,21 @@ def _units(
 def _unit_term_counts(
     unit_ids: list[str], texts: list[str], ngram_range: Sequence[int]
 ) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Unit x term counts and their terms, rare and ubiquitous terms left out of many units."""
-    stop = stop_words()
-    counters = {
-        uid: text_terms(text, ngram_range=ngram_range, stop_words=stop)
-        for uid, text in zip(unit_ids, texts, strict=True)
-    }
-    tc = TermCounts.from_counters(counters)
+    """Unit x term counts and their terms, rare and ubiquitous terms left out of many units.
+
+    The units' terms are counted in worker processes on large corpora (a unit's counts depend
+    on its own text only)."""
+    ngrams = (int(ngram_range[0]), int(ngram_range[1]))
+    counted: list[Any] = []
+    size = parallel.CHUNK_SIZE
+    parallel.for_each_chunk(
+        _chunk_terms,
+        ([(text, ngrams) for text in texts[i : i + size]] for i in range(0, len(texts), size)),
+        counted.extend,
+        n_items=len(texts),
+        desc="counting topic terms",
+    )
+    tc = TermCounts.from_counters(dict(zip(unit_ids, counted, strict=True)))
     matrix = tc.matrix
     keep_terms = np.arange(len(tc.terms))
     if len(unit_ids) >= TERM_FILTER_UNITS:
@@ -276,6 +285,12 @@ def _unit_term_counts(
         )
         matrix = matrix[:, keep_terms]
     return matrix, np.asarray(tc.terms, dtype=object)[keep_terms]
+
+
+def _chunk_terms(chunk: list[tuple[str, tuple[int, int]]]) -> list[Any]:
+    """:func:`~analysis.language.terms.text_terms` of each text of a chunk (run in a worker)."""
+    stop = stop_words()
+    return [text_terms(text, ngram_range=ngrams, stop_words=stop) for text, ngrams in chunk]
 
 
 def _number_of_topics(
