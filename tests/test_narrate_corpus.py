@@ -52,3 +52,18 @@ def test_describe_furniture_counts_and_escapes(tmp_path):
     assert "*Bugle*" not in text.replace(escape_markdown("*Bugle*"), "")
     assert describe_furniture(load_corpus(tmp_path / "a.csv", cache=False, furniture=False)) == ""
     assert text in describe_corpus(corpus)
+
+
+def test_one_dateline_and_one_repeat_are_said_in_the_singular():
+    from analysis.corpus import stories_from_texts
+
+    corpus = stories_from_texts(
+        [
+            "WASHINGTON (AP) — A thing happened. More text here.",
+            "Same story. Yes.",
+            "Same story. Yes.",
+        ]
+    )
+    text = describe_corpus(corpus)
+    assert "1 story opens with a dateline (WASHINGTON)" in text
+    assert "1 story repeats an earlier story's text" in text

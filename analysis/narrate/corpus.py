@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.corpus import Corpus, furniture_summary
+from analysis.narrate.statements import count_text
 from analysis.safe import escape_markdown
 
 __all__ = ["DESCRIBED_SKIPS", "describe_corpus", "describe_furniture"]
@@ -56,12 +57,18 @@ def describe_corpus(corpus: Corpus) -> str:
     if len(datelines):
         places = ", ".join(escape_markdown(d) for d in sorted(set(datelines))[:6])
         parts.append(
-            f"{len(datelines):,} stories open with a dateline ({places}); it is kept as a column "
+            f"{count_text(len(datelines), 'story', 'stories')} "
+            f"{'opens' if len(datelines) == 1 else 'open'} with a dateline ({places}); "
+            "it is kept as a column "
             "and removed from the analysed text."
         )
     duplicates = int(stories["duplicate_of"].notna().sum())
     if duplicates:
-        parts.append(f"{duplicates:,} stories repeat an earlier story's text (`duplicate_of`).")
+        verb = "repeats" if duplicates == 1 else "repeat"
+        parts.append(
+            f"{count_text(duplicates, 'story', 'stories')} {verb} an earlier story's text "
+            "(`duplicate_of`)."
+        )
     furniture = describe_furniture(corpus)
     if furniture:
         parts.append(furniture)
