@@ -58,6 +58,7 @@ __all__ = [
     "CHUNK_SIZE",
     "PARALLEL_MIN_ARTICLES",
     "START_METHOD",
+    "chunked",
     "for_each_chunk",
     "map_chunks",
     "resolve_workers",
@@ -120,6 +121,13 @@ def _pool_context() -> Any:
     return context
 
 
+def chunked(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """``items`` in slices of :data:`CHUNK_SIZE`, in order (the chunks of
+    :func:`for_each_chunk`)."""
+    for start in range(0, len(items), CHUNK_SIZE):
+        yield items[start : start + CHUNK_SIZE]
+
+
 def map_chunks(
     func: Callable[[Sequence[Any]], pd.DataFrame],
     items: Sequence[Any],
@@ -140,7 +148,7 @@ def map_chunks(
     """
     if not items:
         return func([])
-    chunks = (items[i : i + CHUNK_SIZE] for i in range(0, len(items), CHUNK_SIZE))
+    chunks = chunked(items)
     results: list[Any] = []
     for_each_chunk(
         func,

@@ -554,10 +554,9 @@ def _computed_mentions(stories: list[tuple[str, list]]) -> list[list[dict]]:
     """:func:`story_mentions` of every story (in worker processes on large corpora: a story's
     mentions depend on its own sentences only), then merged across the stories."""
     out: list[list[dict]] = []
-    size = parallel.CHUNK_SIZE
     parallel.for_each_chunk(
         _chunk_mentions,
-        (plain_stories(stories[i : i + size]) for i in range(0, len(stories), size)),
+        (plain_stories(part) for part in parallel.chunked(stories)),
         out.extend,
         n_items=len(stories),
         desc="finding actors",

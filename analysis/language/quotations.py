@@ -624,8 +624,7 @@ def _quote_chunks(
     quoted: list[tuple[tuple[str, list], list[dict]]],
 ) -> Iterator[list[tuple[str, tuple[str, ...], list[tuple], list[dict]]]]:
     """Chunks of ``(story_id, fields, rows, mentions)`` that can be sent to worker processes."""
-    for i in range(0, len(quoted), parallel.CHUNK_SIZE):
-        part = quoted[i : i + parallel.CHUNK_SIZE]
+    for part in parallel.chunked(quoted):
         plain = plain_stories([story for story, _ in part])
         yield [(*p, m) for p, (_, m) in zip(plain, part, strict=True)]
 

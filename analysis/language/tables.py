@@ -107,7 +107,7 @@ def sentences_by_story(sentences: pd.DataFrame, columns: list[str]) -> list[tupl
     table = sentences[columns]
     # what DataFrame.itertuples(index=False, name="Sentence") gives, from whole columns
     # (iterating a pyarrow-backed string column value by value is many times slower)
-    record = collections.namedtuple("Sentence", [str(c) for c in table.columns], rename=True)
+    record = _record_type(tuple(str(c) for c in table.columns))
     values = [table[c].tolist() for c in table.columns]
     records = list(itertools.starmap(record, zip(*values, strict=True)))
     index = table["sentence_index"]

@@ -267,10 +267,9 @@ def _unit_term_counts(
     on its own text only)."""
     ngrams = (int(ngram_range[0]), int(ngram_range[1]))
     counted: list[Any] = []
-    size = parallel.CHUNK_SIZE
     parallel.for_each_chunk(
         _chunk_terms,
-        ([(text, ngrams) for text in texts[i : i + size]] for i in range(0, len(texts), size)),
+        ([(text, ngrams) for text in part] for part in parallel.chunked(texts)),
         counted.extend,
         n_items=len(texts),
         desc="counting topic terms",
