@@ -67,3 +67,13 @@ def test_one_dateline_and_one_repeat_are_said_in_the_singular():
     text = describe_corpus(corpus)
     assert "1 story opens with a dateline (WASHINGTON)" in text
     assert "1 story repeats an earlier story's text" in text
+
+
+def test_skipped_inputs_are_counted_in_the_singular_and_plural():
+    from analysis.narrate.corpus import _skipped_sentence
+
+    one = pd.DataFrame([{"source_file": "a.csv", "source_line": 3, "reason": "empty text"}])
+    assert _skipped_sentence(one).startswith("1 input was skipped (see the skipped table): ")
+    assert "a.csv line 3: empty text." in _skipped_sentence(one)
+    many = pd.concat([one] * 1200, ignore_index=True)
+    assert _skipped_sentence(many).startswith("1,200 inputs were skipped")

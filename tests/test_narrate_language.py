@@ -41,3 +41,12 @@ def test_describe_generates_sentences_from_numbers(
     assert "- **x** is mostly topic" in grouped and "the story thresholds do not apply" in grouped
     with pytest.raises(ParameterError, match="top"):
         narrate_language.describe(top=0)
+
+
+def test_topic_count_line_groups_thousands(seed_topics):
+    import dataclasses
+
+    units = seed_topics.units.sample(25000, replace=True, random_state=0)
+    many = dataclasses.replace(seed_topics, units=units)
+    lines = narrate_language._topic_lines(many, None, 3)
+    assert lines[0].startswith("- 8 topics over 25,000 paragraphs; the largest")

@@ -91,7 +91,8 @@ def _skipped_sentence(skipped: pd.DataFrame) -> str:
         listed.append(f"{where}: {escape_markdown(row.get('reason'))}")
     more = len(skipped) - len(listed)
     return (
-        f"{len(skipped):,} inputs were skipped (see the skipped table): "
+        f"{count_text(len(skipped), 'input')} {'was' if len(skipped) == 1 else 'were'} "
+        "skipped (see the skipped table): "
         + "; ".join(listed)
         + (f"; and {more:,} more." if more > 0 else ".")
     )

@@ -19,6 +19,7 @@ from analysis.language import (
     ranked_pairs,
     top_speakers,
 )
+from analysis.narrate.statements import count_text
 from analysis.safe import escape_markdown as md
 
 __all__ = ["describe"]
@@ -68,8 +69,8 @@ def _topic_lines(
     t = topics.topics.iloc[0]
     fit = float(topics.units["fit"].mean())
     lines = [
-        f"- {topics.n_topics} topics over {len(topics.units)} "
-        f"{_UNIT_PLURAL[topics.unit]}; the "
+        f"- {topics.n_topics} topics over "
+        f"{count_text(len(topics.units), topics.unit, _UNIT_PLURAL[topics.unit])}; the "
         f"largest, *{md(t['label'])}*, carries {t['weight_share']:.0%} of the topic "
         "weight; "
         f"the topics reproduce on average {fit:.0%} of a {topics.unit}'s TF-IDF vector."
