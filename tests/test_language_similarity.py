@@ -138,3 +138,33 @@ def test_similarity_matrix_keeps_the_first_rows_when_asked() -> None:
         .all()
     )
     assert "first 2 of 4" in similarity_heatmap(first).layout.title.text
+
+
+def test_frequent_terms_split_reproduces_the_sparse_products(monkeypatch):
+    """The dense (frequent terms) + sparse (the rest) split of the similarity blocks gives the
+    sparse product: the dense part holds the most frequent terms, at most DENSE_TERM_CELLS / n
+    of them, never a term of one story."""
+    import scipy.sparse as sp
+
+    from analysis.language import similarity
+
+    rng = np.random.default_rng(0)
+    frequent = rng.random((300, 40)) * (rng.random((300, 40)) < 0.6)
+    x = sp.csr_matrix(sp.hstack([frequent, sp.random(300, 2000, density=0.01, random_state=1)]))
+    monkeypatch.setattr(similarity, "DENSE_TERM_CELLS", 300 * 30)
+    dense, rest = similarity._split_frequent_terms(x)
+    assert dense.shape == (300, 30)
+    in_rest = np.bincount(rest.indices, minlength=x.shape[1])
+    assert (in_rest[:40] == 0).sum() == 30 and (in_rest[40:] > 0).sum() > 1500
+    expected = (x @ x.T).toarray()
+    np.testing.assert_allclose(dense @ dense.T + (rest @ rest.T).toarray(), expected, atol=1e-12)
+    monkeypatch.setattr(similarity, "KEPT_SIMILARITY_CELLS", 0)
+    monkeypatch.setattr(similarity, "SIMILARITY_BLOCK_CELLS", 300 * 64)
+    blocks = list(similarity._similarity_blocks(x))
+    assert [b[:2] for b in blocks[:2]] == [(0, 64), (64, 128)]
+    np.testing.assert_allclose(np.vstack([b[2] for b in blocks]), expected, atol=1e-12)
+    one_story = sp.csr_matrix(np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0], [0.0, 1.0, 0.0]]))
+    monkeypatch.setattr(similarity, "DENSE_TERM_CELLS", 10**6)
+    dense, rest = similarity._split_frequent_terms(one_story)
+    assert dense.tolist() == [[1.0], [1.0], [1.0]]  # the terms of one story stay sparse
+    assert rest.toarray().tolist() == [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]

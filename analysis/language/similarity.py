@@ -166,12 +166,49 @@ def _similarity_blocks(x: sp.csr_matrix) -> Iterable[tuple[int, int, np.ndarray]
     """
     n = x.shape[0]
     if n * n > KEPT_SIMILARITY_CELLS:
+        dense, rest = _split_frequent_terms(x)
+        rest_t = rest.T.tocsr()
         for start, stop in _blocks(n):
-            yield start, stop, np.asarray((x[start:stop] @ x.T).todense())
+            products = dense[start:stop] @ dense.T
+            products += (rest[start:stop] @ rest_t).toarray()
+            yield start, stop, products
         return
     full = _LAST_SIMILARITIES.get(x, lambda: _read_only(np.asarray((x @ x.T).todense())))
     for start, stop in _blocks(n):
         yield start, stop, full[start:stop]
+
+
+def _split_frequent_terms(x: sp.csr_matrix) -> tuple[np.ndarray, sp.csr_matrix]:
+    """``x`` as a dense matrix of its most frequent terms' columns and a sparse matrix of the rest
+    (zeros where the dense part is), so that ``x @ x.T`` = ``dense @ dense.T + rest @ rest.T``.
+
+    The products of a sparse matrix cost about the sum over terms of the squared number of
+    stories with the term, so the few terms in most stories dominate them (at 25,000 AllSides
+    stories the 578 terms in over a tenth of the stories are 78 % of that cost) while their
+    products are nearly dense: those columns go through a dense matrix product (BLAS), the
+    rest stay sparse. The sum equals the sparse product up to float rounding (at most 1e-14
+    on that corpus; one block took 1.9 CPU-seconds instead of 3.9). Dense: the at most
+    :data:`DENSE_TERM_CELLS` / n terms in the most stories among those in at least
+    :data:`DENSE_TERM_MIN_SHARE` of them and in two or more.
+    """
+    n, n_terms = x.shape
+    df = np.bincount(x.indices, minlength=n_terms)
+    limit = max(0, DENSE_TERM_CELLS // max(n, 1))
+    order = np.argsort(-df, kind="stable")[:limit]
+    dense_terms = order[df[order] >= max(2, DENSE_TERM_MIN_SHARE * n)]
+    dense = x[:, dense_terms].toarray()
+    keep = np.ones(n_terms)
+    keep[dense_terms] = 0.0
+    rest = (x @ sp.diags(keep)).tocsr()
+    rest.eliminate_zeros()
+    return dense, rest
+
+
+#: Cells (stories x terms) of the dense part of :func:`_split_frequent_terms` (100 MB of
+#: float64: 500 terms at 25,000 stories).
+DENSE_TERM_CELLS = 12_500_000
+#: A term goes to the dense part only when at least this share of the stories has it.
+DENSE_TERM_MIN_SHARE = 0.02
 
 
 #: Largest similarity matrix (stories x stories) kept between calls (8,000,000 cells: 64 MB,
