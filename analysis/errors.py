@@ -8,6 +8,7 @@ purpose.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class AnalysisError(Exception):
@@ -34,6 +35,7 @@ class CorpusError(AnalysisError):
         self.path = None if path is None else str(path)
         self.line = line
         self.column = column
+        self._message = message
         where = ""
         if self.path is not None:
             where = self.path
@@ -43,6 +45,19 @@ class CorpusError(AnalysisError):
                 where += f" (column {column!r})"
             where += ": "
         super().__init__(where + message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled with its file, line and column (an error of a child process keeps them)
+        return (
+            _rebuild_corpus_error,
+            (type(self), self._message, self.path, self.line, self.column),
+        )
+
+
+def _rebuild_corpus_error(
+    cls: type[CorpusError], message: str, path: str | None, line: int | None, column: str | None
+) -> CorpusError:
+    return cls(message, path=path, line=line, column=column)
 
 
 class CodebookError(AnalysisError):

@@ -58,6 +58,7 @@ __all__ = [
     "CHUNK_SIZE",
     "PARALLEL_MIN_ARTICLES",
     "START_METHOD",
+    "call_in_child",
     "chunked",
     "for_each_chunk",
     "map_chunks",
@@ -208,6 +209,18 @@ def for_each_chunk(
     finally:
         if bar is not None:
             bar.close()
+
+
+def call_in_child(func: Callable[[Any], Any], argument: Any) -> Any:
+    """``func(argument)`` run in one child process (started like the pool workers), its result
+    returned here: what the call holds in memory goes back to the system when it returns.
+
+    The child may start worker pools of its own. Its exception is re-raised here; Ctrl-C or
+    SIGTERM here stop the child as they stop a pool (:func:`_map_in_pool`).
+    """
+    results: list[Any] = []
+    _map_in_pool(func, [argument], results.append, 1, None)
+    return results[0]
 
 
 def _map_in_pool(

@@ -33,7 +33,12 @@ from analysis.report.files import atomic_write
 from analysis.report.index_page import index_html
 from analysis.report.outcome import ReportOutcome, ReportSet, ReportTask
 from analysis.report.parameters import check_parameters, notebook_parameters
-from analysis.report.prepare import PreparedCorpus, corpus_facts, prepare_corpus
+from analysis.report.prepare import (
+    PreparedCorpus,
+    corpus_facts,
+    prepare_corpus,
+    prepare_corpus_apart,
+)
 from analysis.report.publish import build_folder, publish
 from analysis.report.render import inline_assets, write_plotly_asset
 from analysis.report.reuse import lookup, reuse_key, store
@@ -120,7 +125,7 @@ def build_reports(
     started = time.perf_counter()
     if progress:
         print(f"loading the corpus and running the analysis pass ({engine} engine)", flush=True)
-    prepared = prepare_corpus(
+    prepared = prepare_corpus_apart(
         corpus_path,
         progress=progress,
         extra=extra,
