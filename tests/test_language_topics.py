@@ -106,3 +106,28 @@ def test_topic_model_parameter_errors(seed_corpus, kwargs, message):
 def test_topic_model_with_too_little_text_is_empty():
     m = topic_model(stories_from_texts(["The and of."]))
     assert m.n_topics == 0 and m.topics.empty and m.shares.empty
+
+
+def test_story_units_take_the_passed_story_counts_instead_of_counting_again(
+    seed_corpus, monkeypatch
+):
+    """With stories as units the stories' term counts (e.g. of the cached pass) are the units'
+    counts: the model equals the one that counts them itself, nothing is counted again, and
+    counts of other stories are refused. Other units count their own terms."""
+    from analysis.language import topics
+    from analysis.language.terms import term_counts
+
+    stories, sentences = seed_corpus.stories, seed_corpus.sentences
+    counts = term_counts(stories)
+    options = (2, "story", (1, 2), 0, 10, 3, 2000)
+    counted = topics._topic_model(stories, sentences, *options)
+    monkeypatch.setattr(topics, "_unit_term_counts", lambda *a: pytest.fail("counted again"))
+    reused = topics._topic_model(stories, sentences, *options, counts)
+    for name in topics._MODEL_TABLES:
+        assert_frame_equal(getattr(reused, name), getattr(counted, name))
+    assert reused.topics["label"].tolist() == counted.topics["label"].tolist()
+    with pytest.raises(ParameterError, match="counts do not match stories"):
+        topic_model(seed_corpus, unit="story", n_topics=2, counts=term_counts(stories.iloc[:3]))
+    monkeypatch.undo()
+    by_paragraph = topic_model(seed_corpus, unit="paragraph", n_topics=3, counts=counts)
+    assert by_paragraph.unit == "paragraph" and by_paragraph.n_topics == 3

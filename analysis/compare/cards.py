@@ -421,7 +421,7 @@ def _frame_columns(
 
 
 def _term_table(
-    analysis: Any, work: pd.DataFrame, cards: pd.DataFrame, top_terms: int
+    counts_matrix: Any, work: pd.DataFrame, cards: pd.DataFrame, top_terms: int
 ) -> pd.DataFrame:
     """Distinctive terms of each kept group; the groups without a card are pooled into one
     "rest" group, and in groups of several stories a term must be used by
@@ -429,10 +429,6 @@ def _term_table(
     story's names do not make a group's words."""
     kept = list(cards["group"])
     rest = work["group"].where(work["group"].isin(set(kept)), REST_GROUP)
-    try:  # (not ``analysis.term_counts``: building that long table only to test it is slow)
-        counts_matrix = analysis.term_matrix()
-    except ParameterError:  # the analysis was run without terms
-        counts_matrix = None
     min_stories = int(min(MIN_TERM_STORIES, cards["n_stories"].min()))
     terms = language.distinctive_terms(
         work.assign(group=rest),
@@ -446,6 +442,14 @@ def _term_table(
     terms = terms[terms["group"] != REST_GROUP]
     terms = terms[["group", "rank", "term", "z", "count", "count_rest", "significant"]]
     return _in_order(terms, kept, ["rank"])
+
+
+def _story_counts(analysis: Any) -> Any:
+    """The stories' term counts of the pass (``None`` when it was run without terms)."""
+    try:  # (not ``analysis.term_counts``: building that long table only to test it is slow)
+        return analysis.term_matrix()
+    except ParameterError:
+        return None
 
 
 def _actors_and_quotes(
@@ -475,10 +479,17 @@ def _actors_and_quotes(
 
 
 def _topic_table(
-    corpus: Any, work: pd.DataFrame, kept: list[str], *, fit: bool, seed: int
+    corpus: Any,
+    work: pd.DataFrame,
+    kept: list[str],
+    *,
+    fit: bool,
+    seed: int,
+    counts: Any = None,
 ) -> pd.DataFrame:
     """Topic shares of the kept groups, from one model of the whole selection (empty when
-    ``fit`` is false or no topic is found)."""
+    ``fit`` is false or no topic is found); ``counts``: the stories' term counts of the pass,
+    not counted again when the model's units are the stories."""
     table = pd.DataFrame(
         {
             "group": pd.Series(dtype=object),
@@ -489,7 +500,7 @@ def _topic_table(
     )
     if not fit:
         return table
-    model = language.topic_model(corpus, seed=seed)
+    model = language.topic_model(corpus, seed=seed, counts=counts)
     if model.n_topics:
         shares = model.shares_by(work, group="group")
         table = _in_order(shares[shares["group"].isin(set(kept))], kept, ["topic"])
@@ -562,12 +573,13 @@ def compare(
     kept = list(cards["group"])
     frames = _frame_table(hits, work, book, kept, decisions)
     cards = cards.assign(**_frame_columns(cards, frames, book.fallback))
-    terms = _term_table(analysis, work, cards, top_terms)
+    counts = _story_counts(analysis)
+    terms = _term_table(counts, work, cards, top_terms)
     top = terms.groupby("group", sort=False)["term"].agg(", ".join)
     cards = cards.assign(top_terms=_texts(cards["group"], top))
     actor_table, actor_columns = _actors_and_quotes(corpus, work, cards, top_actors)
     cards = _typed_cards(cards.assign(**actor_columns))
-    topic_table = _topic_table(corpus, work, kept, fit=topics, seed=seed)
+    topic_table = _topic_table(corpus, work, kept, fit=topics, seed=seed, counts=counts)
     for table in (cards, frames, terms, actor_table, topic_table):
         table.attrs.update({"group": group, "codebook": book.name})
     return Comparison(

@@ -641,7 +641,9 @@ def story_topics(
         method = "clusters"
     else:
         if model is None:
-            model = topic_model(corpus, seed=seed, ngram_range=ngram_range, n_sentences=0)
+            model = topic_model(
+                corpus, seed=seed, ngram_range=ngram_range, n_sentences=0, counts=counts
+            )
         if not model.shares.empty:
             _same_stories(model.shares, story_ids, "model")
         table = _nmf_story_topics(model, story_ids)

@@ -62,6 +62,7 @@ from analysis.language.terms import (
     TermCounts,
     check_ngram_range,
     ngram_sizes,
+    resolve_counts,
     text_terms,
     tfidf_transformer,
     top_term_rows,
@@ -275,15 +276,18 @@ def _unit_term_counts(
         desc="counting topic terms",
     )
     tc = TermCounts.from_counters(dict(zip(unit_ids, counted, strict=True)))
-    matrix = tc.matrix
-    keep_terms = np.arange(len(tc.terms))
-    if len(unit_ids) >= TERM_FILTER_UNITS:
-        df = np.asarray((matrix > 0).sum(axis=0)).ravel()
-        keep_terms = np.flatnonzero(
-            (df >= MIN_TERM_UNITS) & (df <= MAX_TERM_SHARE * len(unit_ids))
-        )
-        matrix = matrix[:, keep_terms]
-    return matrix, np.asarray(tc.terms, dtype=object)[keep_terms]
+    return _kept_terms(tc.matrix, np.asarray(tc.terms, dtype=object))
+
+
+def _kept_terms(matrix: sp.csr_matrix, terms: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The unit x term counts without the rare and the ubiquitous terms when there are many
+    units (:data:`TERM_FILTER_UNITS`), and their terms."""
+    n_units = matrix.shape[0]
+    if n_units < TERM_FILTER_UNITS:
+        return matrix, terms
+    df = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    keep_terms = np.flatnonzero((df >= MIN_TERM_UNITS) & (df <= MAX_TERM_SHARE * n_units))
+    return matrix[:, keep_terms], terms[keep_terms]
 
 
 def _chunk_terms(chunk: list[tuple[str, tuple[int, int]]]) -> list[Any]:
@@ -541,6 +545,7 @@ def topic_model(
     top_terms: int = 10,
     n_sentences: int = 3,
     max_iter: int = 2000,
+    counts: TermCounts | None = None,
 ) -> TopicModel:
     """NMF topics on TF-IDF over sentences, paragraphs or articles (see the module docstring).
 
@@ -553,6 +558,11 @@ def topic_model(
         top_terms: terms listed per topic.
         n_sentences: typical sentences listed per topic.
         max_iter: NMF iteration limit (a ``ConvergenceWarning`` is raised if reached).
+        counts: the stories' term counts for ``ngram_range``
+            (:func:`analysis.pipeline.corpus_term_counts` or
+            :func:`~analysis.language.terms.term_counts` of the stories); when the unit is the
+            story they are the units' counts, which are then not counted again (the same
+            numbers: one vocabulary rule). Other units count their own terms.
 
     Returns:
         A :class:`TopicModel`. An empty corpus, or one with fewer than two units with counted
@@ -567,13 +577,16 @@ def topic_model(
         unit, n_topics, seed, top_terms, n_sentences, max_iter, ngram_range
     )
     chosen = choose_unit(corpus) if unit == "auto" else unit
+    story_counts = None
+    if counts is not None:
+        story_counts = resolve_counts(stories, counts, ngram_range)
     options = (n_topics, chosen, tuple(int(n) for n in ngram_range), int(seed))
     options += (top_terms, n_sentences, max_iter)
     tables, scalars = cached_tables(
         "topic-model",
         f"{_MEMO_NAME}-{method_hash(_METHOD_FILES)}-{library_versions(_LIBRARIES)}",
         _inputs_key(stories, sentences, options),
-        lambda: _model_tables(_topic_model(stories, sentences, *options)),
+        lambda: _model_tables(_topic_model(stories, sentences, *options, story_counts)),
     )
     return TopicModel(**scalars, **tables)
 
@@ -623,10 +636,14 @@ def _topic_model(
     top_terms: int,
     n_sentences: int,
     max_iter: int,
+    story_counts: TermCounts | None = None,
 ) -> TopicModel:
     """:func:`topic_model` with checked options and the unit chosen, computed."""
     unit_ids, unit_story, texts = _units(stories, sentences, chosen)
-    matrix, terms = _unit_term_counts(unit_ids, texts, ngram_range)
+    if chosen == "story" and story_counts is not None:
+        matrix, terms = _kept_terms(story_counts.matrix, np.asarray(story_counts.terms, object))
+    else:
+        matrix, terms = _unit_term_counts(unit_ids, texts, ngram_range)
     n_useful = int((np.asarray(matrix.sum(axis=1)).ravel() > 0).sum())
     if n_useful < 2 or len(terms) < 2:
         return _empty_topic_model(chosen)
