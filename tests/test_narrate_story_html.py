@@ -56,3 +56,32 @@ def test_story_text_html_neutral_band_and_missing_codebook(seed_analysis):
     assert "within &plusmn;1)" in plain
     with pytest.raises(ParameterError, match="codebooks=\\['policy'\\]"):
         story_html.story_text_html(seed_analysis, LOS_ANGELES, codebook="policy")
+
+
+def test_story_html_reads_the_scores_without_the_sentence_texts(seed_corpus, monkeypatch):
+    """The deep dive's text reads the pass' scores (not every sentence's text); the HTML is the
+    same as from the whole sentiment table."""
+    from analysis import analyze
+    from analysis.narrate import story_html
+
+    result = analyze(seed_corpus, codebooks=["generic"])
+    story = seed_corpus.stories["story_id"].iloc[1]
+    html = story_html.story_text_html(result, story)
+    monkeypatch.setattr(
+        story_html,
+        "_story_scores",
+        lambda analysis, _story, _column: analysis.sentiment.set_index("sentence_id"),
+    )
+    assert story_html.story_text_html(result, story) == html
+    monkeypatch.undo()
+    fresh = analyze(seed_corpus, codebooks=["generic"])
+    scores = story_html._story_scores(fresh, story, "vader_textblob_mean")
+    assert "sentiment" not in fresh.__dict__  # the table with the texts was not loaded
+    assert set(scores.columns) == {
+        "story_id",
+        "sentence_index",
+        "vader_textblob_mean",
+        "vader_compound",
+        "textblob_polarity",
+    }
+    assert len(scores) == (seed_corpus.sentences["story_id"] == story).sum()

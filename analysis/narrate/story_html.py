@@ -163,6 +163,18 @@ def _legend(
     )
 
 
+def _story_scores(analysis: Any, story: str, column: str) -> pd.DataFrame:
+    """The story's sentence scores that its HTML shows, indexed by ``sentence_id``; read without
+    the other stories' sentence texts when they are pass scores (a deep dive of a corpus of
+    25,000 stories needs its own few dozen sentences, not a million)."""
+    wanted = list(dict.fromkeys([column, "vader_compound", "textblob_polarity"]))
+    if all(c in sentiment.SCORE_COLUMNS for c in wanted):
+        table = analysis.sentence_scores(wanted)
+    else:  # an embedding score: computed with the sentences' texts
+        table = analysis.sentiment
+    return table[table["story_id"] == story].set_index("sentence_id")
+
+
 def story_text_html(
     analysis: Any,
     story_id: str | None,
@@ -201,7 +213,7 @@ def story_text_html(
     text = str(stories.loc[stories["story_id"] == story, "text"].iloc[0])
     sentences = analysis.corpus.sentences
     sentences = sentences[sentences["story_id"] == story][["sentence_id", "start", "end", "text"]]
-    scores = analysis.sentiment.set_index("sentence_id")
+    scores = _story_scores(analysis, story, column)
     colours = {f: FRAME_COLOURS[i % len(FRAME_COLOURS)] for i, f in enumerate(book.frame_ids)}
     by_sentence = _spans_by_sentence(hits[hits["story_id"] == story], book, colours)
     labels = book.labels()
