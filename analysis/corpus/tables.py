@@ -250,6 +250,18 @@ def build_corpus(
 BUILD_CHUNK = 1024
 
 
+def one_chunk(arrays: list[pa.Array]) -> pa.ChunkedArray:
+    """``arrays`` (large strings, built a chunk at a time) as one contiguous Arrow column.
+
+    Taking rows by position (``iloc`` with a list, as the analysis pass does for each chunk of
+    articles) from a column of many chunks was 25 times slower: 27 ms against 1.1 ms for 64 of
+    25,000 stories. The copy is made once, when the corpus is built.
+    """
+    if not arrays:
+        return pa.chunked_array([], pa.large_string())
+    return pa.chunked_array([pa.concat_arrays(arrays)], pa.large_string())
+
+
 class TextsAt(Sequence[str]):
     """The strings at ``positions`` of an Arrow string array, made Python strings only when
     read (so a list of a whole corpus' texts is never built)."""
@@ -331,7 +343,7 @@ def _marked_stories(
     )
     marked.append(repeated)
     release_memory()  # the records' raw texts, now in Arrow
-    return marked, titles, pa.chunked_array(raw_chunks, pa.large_string())
+    return marked, titles, one_chunk(raw_chunks)
 
 
 def _has_title(title: Any) -> bool:
@@ -398,7 +410,7 @@ class _StoryBuilder:
     def table(self, raw: pa.ChunkedArray) -> tuple[pd.DataFrame, pa.ChunkedArray]:
         """The stories table (with a ``_key`` column) and its texts as an Arrow column."""
         self._flush_texts()
-        texts = pa.chunked_array(self.text_chunks, pa.large_string())
+        texts = one_chunk(self.text_chunks)
         self.text_chunks = []
         if not self.rows:
             return pd.DataFrame(columns=[*STORY_COLUMNS, "_key"]), texts
@@ -505,7 +517,7 @@ def _sentences_table(
     strings = ("story_id", "sentence_id", "text")
     return pd.DataFrame(
         {
-            c: pd.Series(pa.chunked_array(parts[c], pa.large_string()), dtype="str")
+            c: pd.Series(one_chunk(parts.pop(c)), dtype="str")
             if c in strings
             else np.concatenate(parts[c]).astype("float64" if c == "position" else "int64")
             for c in SENTENCE_COLUMNS
