@@ -10,6 +10,7 @@ reports are skipped (:mod:`analysis.report.skips`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,15 +95,23 @@ APART_BYTES = 20_000_000
 
 
 def corpus_bytes(corpus_path: str | Path) -> int:
-    """Bytes of the corpus file, or of the files in the corpus folder and its subfolders (0 when
-    the path does not exist: loading it then says so)."""
+    """Bytes of the corpus file, or of the files in the corpus folder and its subfolders
+    (symbolic links to folders not followed, so a link loop cannot keep it walking; 0 when the
+    path does not exist: loading it then says so)."""
     path = Path(corpus_path)
     try:
         if path.is_file():
             return path.stat().st_size
-        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
     except OSError:
         return 0
+    total = 0
+    for folder, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(folder, name)).st_size
+            except OSError:  # a broken link, a file removed meanwhile
+                continue
+    return total
 
 
 def _prepare_from_options(argument: tuple[str, dict[str, Any]]) -> PreparedCorpus:
