@@ -35,7 +35,7 @@ def test_report_set_on_the_seeds(two_notebooks):
     assert "open_corpus(" not in page
     index = (out / "index.html").read_text()
     assert '<a href="overview.html">overview</a>' in index
-    assert "1 report(s) failed: raises_error" in index
+    assert "1 report failed: raises_error" in index
     assert "<th>stories</th><td>4</td>" in index
     assert "4 stories, 55 sentences and 1,418 words" in index  # the overview summary, as text
     assert not (out / "raises_error.html").exists()

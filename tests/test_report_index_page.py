@@ -29,3 +29,17 @@ def test_index_escapes_corpus_strings(two_notebooks, fake_kernel, tmp_path):
     for raw in ("<img", "<b>", "\\_", "\\(", "&amp;lt;", "&amp;amp;"):
         assert raw not in index, raw
     assert all((out / h).is_file() for h in hrefs(out / "index.html"))
+
+
+def test_index_counts_have_thousands_separators_and_singular_reports():
+    from analysis.report.index_page import index_html
+    from analysis.report.outcome import ReportOutcome, ReportSet
+
+    facts = {"corpus": "<b>x</b>.csv", "stories": 25000, "sentences": 1022906, "skipped inputs": 0}
+    failed = ReportOutcome("overview", "The corpus", {}, ok=False, seconds=1.0, error="boom")
+    page = index_html(ReportSet([failed], facts), "2026-12-01 10:00 UTC", 12.0)
+    assert "<th>stories</th><td>25,000</td>" in page
+    assert "<th>sentences</th><td>1,022,906</td>" in page
+    assert "<th>skipped inputs</th><td>0</td>" in page
+    assert "&lt;b&gt;x&lt;/b&gt;.csv" in page and "<b>x</b>" not in page
+    assert "1 report failed: overview" in page and "report(s)" not in page

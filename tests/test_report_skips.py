@@ -36,7 +36,7 @@ def test_trends_without_dates_and_validation_without_ratings_are_skipped(
     assert not (out / "trends.html").exists()  # the dated corpus' page is not left behind
     assert not (out / "sentiment_validation.html").exists()
     index = (out / "index.html").read_text()
-    assert "2 report(s) skipped, with nothing to show: trends, sentiment_validation" in index
+    assert "2 reports skipped, with nothing to show: trends, sentiment_validation" in index
     assert "skipped: no selected story has a date" in index
     assert "skipped: the human sentiment ratings are not available" in index
     assert "No report failed." in index and "FAILED" not in index

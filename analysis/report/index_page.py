@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from analysis import safe
+from analysis.narrate.statements import count_text
 from analysis.report.outcome import ReportOutcome, ReportSet
 
 __all__ = ["index_html"]
@@ -102,17 +103,24 @@ def _banner(report_set: ReportSet) -> str:
     lines = []
     if failed:
         lines.append(
-            f"<p class='failed'>{len(failed)} report(s) failed: "
+            f"<p class='failed'>{count_text(len(failed), 'report')} failed: "
             f"{esc(', '.join(o.name for o in failed))}. See the table below.</p>"
         )
     else:
         lines.append("<p>All reports built.</p>" if not skipped else "<p>No report failed.</p>")
     if skipped:
         lines.append(
-            f"<p>{len(skipped)} report(s) skipped, with nothing to show: "
+            f"<p>{count_text(len(skipped), 'report')} skipped, with nothing to show: "
             f"{esc(', '.join(o.name for o in skipped))}. The table says why.</p>"
         )
     return "".join(lines)
+
+
+def _fact_text(value: object) -> object:
+    """A corpus fact as shown: counts with thousands separators (``1,022,906``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return value
 
 
 def index_html(report_set: ReportSet, built: str, total_seconds: float) -> str:
@@ -124,7 +132,8 @@ def index_html(report_set: ReportSet, built: str, total_seconds: float) -> str:
     """
     esc = safe.escape_html
     facts = "".join(
-        f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in report_set.corpus_facts.items()
+        f"<tr><th>{esc(k)}</th><td>{esc(_fact_text(v))}</td></tr>"
+        for k, v in report_set.corpus_facts.items()
     )
     rows = [_row(o) for o in report_set.outcomes if o.kind != "story"]
     story_rows = [_story_row(o) for o in report_set.outcomes if o.kind == "story"]
