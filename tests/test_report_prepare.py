@@ -34,6 +34,8 @@ def test_corpus_bytes_of_a_file_a_folder_and_a_missing_path(tmp_path):
     (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
     (tmp_path / "broken").symlink_to(tmp_path / "nowhere")
     assert prepare.corpus_bytes(tmp_path) == 15  # the loop is not followed
+    (tmp_path / "photo.png").write_bytes(b"z" * 100)
+    assert prepare.corpus_bytes(tmp_path) == 15  # only the files the loader reads
 
 
 def test_a_large_corpus_is_prepared_in_a_child_process_with_the_same_result(seed_csv, monkeypatch):

@@ -49,7 +49,7 @@ from analysis.corpus.tables import build_corpus, set_optional_text_columns
 from analysis.errors import CorpusError, ParameterError
 from analysis.segment import SEGMENT_VERSION, Method, pysbd_version
 
-__all__ = ["LOADER_VERSION", "from_dataframe", "load_corpus", "stories_from_texts"]
+__all__ = ["LOADER_VERSION", "from_dataframe", "input_files", "load_corpus", "stories_from_texts"]
 
 #: Bump when loading or normalisation can change a loaded corpus (part of the corpus cache key).
 LOADER_VERSION = "corpus-4"
@@ -154,7 +154,7 @@ def load_corpus(
         )
     codec_name(encoding)
     source = "seeds" if path is None else str(path)
-    root, files = _input_files(path)
+    root, files = input_files(path)
     columns = _column_map(
         text_column, title_column, date_column, outlet_column, url_column, id_column
     )
@@ -198,8 +198,13 @@ def _column_map(
     return {"text": text, "title": title, "date": date, "outlet": outlet, "url": url, "id": id_}
 
 
-def _input_files(path: str | Path | None) -> tuple[Path, list[Path]]:
-    """The corpus root (the seeds folder for ``None``) and the files to read, in order."""
+def input_files(path: str | Path | None) -> tuple[Path, list[Path]]:
+    """The corpus root (the seeds folder for ``None``) and the files :func:`load_corpus` reads,
+    in order (in a folder: its text and table files, hidden ones left out).
+
+    Raises:
+        CorpusError: no such path, or a folder without corpus files.
+    """
     root = config.SEEDS_DIR if path is None else Path(path).expanduser()
     if not root.exists():
         raise CorpusError(

@@ -10,7 +10,6 @@ reports are skipped (:mod:`analysis.report.skips`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,8 @@ import pandas as pd
 
 from analysis import corpus as corpus_module
 from analysis import pipeline
-from analysis.errors import ParameterError
+from analysis.corpus.load import input_files
+from analysis.errors import CorpusError, ParameterError
 from analysis.parallel import call_in_child
 from analysis.progress import lines_when_not_a_terminal
 from analysis.sentiment import DEFAULT_SCORE
@@ -95,23 +95,13 @@ APART_BYTES = 20_000_000
 
 
 def corpus_bytes(corpus_path: str | Path) -> int:
-    """Bytes of the corpus file, or of the files in the corpus folder and its subfolders
-    (symbolic links to folders not followed, so a link loop cannot keep it walking; 0 when the
-    path does not exist: loading it then says so)."""
-    path = Path(corpus_path)
+    """Bytes of the files :func:`analysis.corpus.load.input_files` would read from
+    ``corpus_path`` (0 when there are none: loading it then says why)."""
     try:
-        if path.is_file():
-            return path.stat().st_size
-    except OSError:
+        _root, files = input_files(corpus_path)
+        return sum(f.stat().st_size for f in files)
+    except (CorpusError, OSError):
         return 0
-    total = 0
-    for folder, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.stat(os.path.join(folder, name)).st_size
-            except OSError:  # a broken link, a file removed meanwhile
-                continue
-    return total
 
 
 def _prepare_from_options(argument: tuple[str, dict[str, Any]]) -> PreparedCorpus:
