@@ -40,6 +40,19 @@ def test_inputs_key_separates_items_and_parts():
     assert len(inputs_key("x")) == 64
 
 
+def test_inputs_key_reads_columns_as_their_items():
+    """A column read from its Arrow buffers gives the key of the list of its items as str."""
+    texts = ["Der Bürgermeister sagte:", "", "ab\x1fc", "\u00e9t\u00e9"] * 3
+    column = pd.Series(texts, dtype="str")
+    assert inputs_key(column) == inputs_key(texts) == inputs_key(column.astype(object))
+    assert inputs_key(column.iloc[4:]) == inputs_key(texts[4:])  # a slice: offsets not at 0
+    assert inputs_key(pd.Series([3, 10, -2])) == inputs_key(["3", "10", "-2"])
+    assert inputs_key(pd.Series(["a", None])) == inputs_key(["a", "nan"])  # missing: as before
+    assert inputs_key(["\ud800"]) != inputs_key(["\ud801"])  # lone surrogates still hashed
+    assert inputs_key(pd.Series(["ab", "c"])) != inputs_key(pd.Series(["a", "bc"]))
+    assert inputs_key(pd.Series([], dtype="str")) == inputs_key([])
+
+
 def test_method_hash_depends_on_the_files():
     a = method_hash(("language/topics.py",))
     assert a == method_hash(("language/topics.py",))
