@@ -160,11 +160,14 @@ def _arrow_strings(part: Any) -> pa.LargeStringArray | None:
     if not isinstance(part, pd.Series | pd.Index) or part.hasnans:
         return None
     dtype = part.dtype
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        column = pa.chunked_array(part.array.__arrow_array__())
-    elif isinstance(dtype, pd.ArrowDtype) and (
-        pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
-    ):
+    arrow_strings = (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or (
+        isinstance(dtype, pd.ArrowDtype)
+        and (
+            pa.types.is_string(dtype.pyarrow_dtype)
+            or pa.types.is_large_string(dtype.pyarrow_dtype)
+        )
+    )
+    if arrow_strings:
         column = pa.chunked_array(part.array.__arrow_array__())
     elif pd.api.types.is_integer_dtype(dtype) and not isinstance(dtype, pd.ArrowDtype):
         column = pa.chunked_array([pa.array(part.to_numpy())])
