@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from analysis import config
 from analysis.report import build_reports, catalog, reuse
 from analysis.report.outcome import ReportTask
@@ -71,3 +73,68 @@ def test_the_key_changes_with_the_code_and_the_parameters(tmp_path, monkeypatch)
     assert reuse.reuse_key(task._replace(notebook="overview"), show_code=False) is None
     (ratings / VALIDATION_FILES["tweets"]).unlink()
     assert reuse.reuse_key(task, show_code=False) is None  # an input cannot be read
+
+
+def test_validation_runs_beside_the_pass_of_a_large_corpus(
+    two_notebooks, fake_kernel, tmp_path, monkeypatch, capsys
+):
+    """On a corpus large enough for its pass to run apart, the corpus-free report starts before
+    the pass and runs beside it; its outcome joins the others. A corpus that cannot be read
+    stops it and writes nothing."""
+    import threading
+
+    from analysis.errors import CorpusError
+    from analysis.report import build as build_module
+    from analysis.report import execute
+
+    shutil.copy(
+        config.PROJECT_ROOT / "notebooks" / "sentiment_validation.ipynb", config.NOTEBOOKS_DIR
+    )
+    catalog.NOTEBOOKS.append(("sentiment_validation", "Agreement with people."))
+    ratings = tmp_path / "shared" / "validation" / "sentiment"
+    ratings.mkdir(parents=True)
+    for name in VALIDATION_FILES.values():
+        (ratings / name).write_text("1\t2.5\tWhat a lovely day.\r\n2\t-3.0\tAwful.\r\n")
+    monkeypatch.setenv("ANALYSIS_SHARED_DIR", str(tmp_path / "shared"))
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(build_module, "is_large", lambda path: True)
+    started = threading.Event()
+    fake = execute.execute_notebook
+
+    def execute_notebook(source, target, parameters, cwd):
+        if source.stem == "sentiment_validation":
+            started.set()
+        fake(source, target, parameters, cwd)
+
+    monkeypatch.setattr(execute, "execute_notebook", execute_notebook)
+    prepare = build_module.prepare_corpus_apart
+    during = []
+
+    def prepare_while_watching(*args, **kwargs):
+        during.append(started.wait(timeout=30))  # the validation runs while the pass does
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "prepare_corpus_apart", prepare_while_watching)
+    corpus = tmp_path / "one.csv"
+    corpus.write_text('text\n"One story. Two."\n')
+    names = ["overview", "sentiment_validation"]
+    result = build_reports(str(corpus), out_dir=tmp_path / "a", notebooks=names)
+    assert during == [True]
+    assert [o.name for o in result.outcomes] == names and not result.failed
+    assert [name for name, _ in fake_kernel] == ["sentiment_validation", "overview"]
+    printed = capsys.readouterr().out
+    assert "running beside it: sentiment_validation" in printed
+    assert "sentiment_validation: ok in" in printed and "(run beside the analysis pass)" in printed
+    assert (tmp_path / "a" / "sentiment_validation.html").exists()
+
+    def unreadable(*args, **kwargs):
+        started.wait(timeout=30)
+        raise CorpusError("bad corpus", path=str(corpus), line=2)
+
+    started.clear()
+    monkeypatch.setattr(build_module, "prepare_corpus_apart", unreadable)
+    monkeypatch.setattr(reuse, "_code_digest", lambda: "another")  # not reused: run again
+    with pytest.raises(CorpusError):
+        build_reports(str(corpus), out_dir=tmp_path / "b", notebooks=names)
+    assert not (tmp_path / "b").exists()
+    assert not list(tmp_path.glob(".b.build-*"))

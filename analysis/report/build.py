@@ -5,7 +5,8 @@ and runs the shared analysis pass once (:func:`~analysis.report.prepare.prepare_
 fills the cache every notebook then reads), chooses the deep dives from that pass
 (:mod:`analysis.report.stories`), skips the reports with nothing to show
 (:mod:`analysis.report.skips`), reuses the pages of reports that do not read the corpus
-(:mod:`analysis.report.reuse`), executes the rest in a temporary build folder
+(:mod:`analysis.report.reuse`) or, on a large corpus, starts them before the pass so they run
+beside it (:class:`_CorpusFree`), executes the rest in a temporary build folder
 (:mod:`analysis.report.execute`), writes the index page and moves the complete run into the
 output folder (:mod:`analysis.report.publish`).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +30,7 @@ from analysis.report.arguments import (
     check_out_dir,
     check_stories_per_file,
 )
-from analysis.report.execute import run_notebooks
+from analysis.report.execute import NotebookRun, run_notebooks, start_notebooks
 from analysis.report.files import atomic_write
 from analysis.report.index_page import index_html
 from analysis.report.outcome import ReportOutcome, ReportSet, ReportTask
@@ -36,6 +38,7 @@ from analysis.report.parameters import check_parameters, notebook_parameters
 from analysis.report.prepare import (
     PreparedCorpus,
     corpus_facts,
+    is_large,
     prepare_corpus,
     prepare_corpus_apart,
 )
@@ -123,37 +126,52 @@ def build_reports(
         corpus_path = str(Path(corpus_path).expanduser().resolve())
     load_options = {"encoding": encoding, "stories_per_file": stories_per_file}
     started = time.perf_counter()
-    if progress:
-        print(f"loading the corpus and running the analysis pass ({engine} engine)", flush=True)
-    prepared = prepare_corpus_apart(
-        corpus_path,
-        progress=progress,
-        extra=extra,
-        engine=engine,
-        scheduler=scheduler,
-        notebooks=run_names,
-        **load_options,
-    )
-    chosen: list[StoryChoice] = []
-    notes: list[str] = []
-    if run_stories:
-        chosen, notes = choose_stories(
-            stories,
-            prepared.story_ids,
-            table=prepared.stories,
-            tone=prepared.tone,
-            group=extra.get("group"),
-        )
-    report_set = ReportSet(corpus_facts=prepared.facts, notes=notes)
-    if progress:
-        print(f"analysis pass ready in {time.perf_counter() - started:.1f} s", flush=True)
     with sigterm_unwinds(), build_folder(out) as build:
         runner = {"output_dir": str(build), **load_options}
-        tasks = _tasks(names, chosen, corpus_path, extra, runner=runner)
         write_plotly_asset(build)
-        report_set.outcomes = _run_tasks(
-            tasks, build, prepared, jobs=jobs, show_code=show_code, progress=progress
-        )
+        free = [
+            t
+            for t in _tasks(names, [], corpus_path, extra, runner=runner)
+            if t.notebook in catalog.CORPUS_FREE and is_large(corpus_path)
+        ]
+        with _CorpusFree(free, build, show_code=show_code) as early:
+            if progress:
+                print(f"loading the corpus and running the analysis pass ({engine} engine)")
+                if early.run is not None:
+                    print(f"running beside it: {', '.join(t.stem for t in early.run.tasks)}")
+                sys.stdout.flush()
+            prepared = prepare_corpus_apart(
+                corpus_path,
+                progress=progress,
+                extra=extra,
+                engine=engine,
+                scheduler=scheduler,
+                notebooks=run_names,
+                **load_options,
+            )
+            chosen: list[StoryChoice] = []
+            notes: list[str] = []
+            if run_stories:
+                chosen, notes = choose_stories(
+                    stories,
+                    prepared.story_ids,
+                    table=prepared.stories,
+                    tone=prepared.tone,
+                    group=extra.get("group"),
+                )
+            report_set = ReportSet(corpus_facts=prepared.facts, notes=notes)
+            if progress:
+                print(f"analysis pass ready in {time.perf_counter() - started:.1f} s", flush=True)
+            tasks = _tasks(names, chosen, corpus_path, extra, runner=runner)
+            report_set.outcomes = _run_tasks(
+                tasks,
+                build,
+                prepared,
+                jobs=jobs,
+                show_code=show_code,
+                progress=progress,
+                early=early,
+            )
         if self_contained:
             for outcome in report_set.outcomes:
                 page = safe.output_path(build, f"{outcome.name}.html")
@@ -169,6 +187,68 @@ def build_reports(
     return report_set
 
 
+class _CorpusFree:
+    """The reports of a build that do not read the corpus
+    (:data:`~analysis.report.catalog.CORPUS_FREE`), started before the analysis pass so they
+    run beside it: their cores would otherwise wait for the pass, and they are among the
+    longest reports (the sentiment validation embeds 18,513 rated texts). Those with nothing
+    to show or with a page to reuse are settled at once, without a kernel; the others run in
+    one kernel. Leaving the block by an exception (a corpus that cannot be read, Ctrl-C)
+    stops their kernel."""
+
+    def __init__(self, tasks: list[ReportTask], build: Path, *, show_code: bool) -> None:
+        self.tasks = tasks
+        self.settled: dict[str, tuple[ReportOutcome, str]] = {}
+        self.keys: dict[str, str] = {}
+        to_run = []
+        for task in tasks:
+            reason = skip_reason(task.notebook, task.parameters, None)
+            key = None if reason else reuse_key(task, show_code=show_code)
+            if reason:
+                outcome = ReportOutcome(
+                    task.stem,
+                    task.description,
+                    task.parameters,
+                    ok=False,
+                    seconds=0.0,
+                    skipped=reason,
+                )
+                outcome.kind = "report"
+                self.settled[task.stem] = (outcome, f"skipped ({reason})")
+            elif key is not None and (reused := lookup(task, key, build)) is not None:
+                self.settled[task.stem] = (reused, "reused from an earlier run")
+            else:
+                if key is not None:
+                    self.keys[task.stem] = key
+                to_run.append(task)
+        self.run: NotebookRun | None = None
+        if to_run:
+            self.run = start_notebooks(to_run, build, jobs=1, show_code=show_code)
+        self._outcomes: dict[str, ReportOutcome] | None = None
+
+    def __enter__(self) -> _CorpusFree:
+        return self
+
+    def __exit__(self, kind: Any, *_: Any) -> None:
+        if kind is not None and self.run is not None:
+            self.run.stop()
+
+    def stems(self) -> set[str]:
+        return {t.stem for t in self.tasks}
+
+    def outcomes(self, build: Path) -> dict[str, ReportOutcome]:
+        """The outcome of each corpus-free report (waiting for those still running); the
+        pages run here are kept for reuse."""
+        if self._outcomes is None:
+            done = {stem: outcome for stem, (outcome, _) in self.settled.items()}
+            for task, outcome in self.run.outcomes() if self.run is not None else ():
+                done[task.stem] = outcome
+                if task.stem in self.keys:
+                    store(task, self.keys[task.stem], outcome, build)
+            self._outcomes = done
+        return self._outcomes
+
+
 def _run_tasks(
     tasks: list[ReportTask],
     build: Path,
@@ -177,12 +257,17 @@ def _run_tasks(
     jobs: int | None,
     show_code: bool,
     progress: bool,
+    early: _CorpusFree | None = None,
 ) -> list[ReportOutcome]:
     """The outcomes of ``tasks`` in task order: skipped when they have nothing to show, copied
-    when an earlier run built the same corpus-free page, else executed (and kept for reuse)."""
+    when an earlier run built the same corpus-free page, taken from ``early`` when it ran them
+    beside the analysis pass, else executed (and kept for reuse)."""
     done: dict[int, ReportOutcome] = {}
     keys: dict[int, str] = {}
+    beside = early.stems() if early is not None else set()
     for i, task in enumerate(tasks):
+        if task.stem in beside:
+            continue
         reason = skip_reason(task.notebook, task.parameters, prepared)
         key = None if reason else reuse_key(task, show_code=show_code)
         if reason:
@@ -204,7 +289,7 @@ def _run_tasks(
         if progress:
             state = f"skipped ({reason})" if reason else "reused from an earlier run"
             print(f"[-] {task.stem}: {state}", flush=True)
-    pending = [i for i in range(len(tasks)) if i not in done]
+    pending = [i for i in range(len(tasks)) if i not in done and tasks[i].stem not in beside]
     if pending:
         n_jobs = jobs or max(1, min(os.cpu_count() or 1, len(pending)))
         ran = run_notebooks(
@@ -218,6 +303,21 @@ def _run_tasks(
             done[i] = outcome
             if i in keys:
                 store(tasks[i], keys[i], outcome, build)
+    if beside and early is not None:
+        settled = early.outcomes(build)
+        for i, task in enumerate(tasks):
+            if task.stem not in settled:
+                continue
+            done[i] = outcome = settled[task.stem]
+            if progress and task.stem in early.settled:
+                print(f"[-] {task.stem}: {early.settled[task.stem][1]}", flush=True)
+            elif progress:
+                state = "ok" if outcome.ok else f"FAILED ({outcome.error})"
+                print(
+                    f"[-] {task.stem}: {state} in {outcome.seconds:.1f} s "
+                    "(run beside the analysis pass)",
+                    flush=True,
+                )
     return [done[i] for i in range(len(tasks))]
 
 

@@ -17,7 +17,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from pathlib import Path
@@ -41,9 +41,11 @@ from analysis.report.render import render_html
 from analysis.report.summary import notebook_summary
 
 __all__ = [
+    "NotebookRun",
     "execute_notebook",
     "run_notebook",
     "run_notebooks",
+    "start_notebooks",
     "store_outputs",
     "strip_execution_metadata",
 ]
@@ -146,6 +148,73 @@ def run_notebook(
     )
 
 
+class NotebookRun:
+    """Tasks executing in ``jobs`` threads (:func:`start_notebooks`); :meth:`outcomes` gives
+    their outcomes in task order, :meth:`stop` cancels what has not started and kills the
+    kernels of what has."""
+
+    def __init__(
+        self, tasks: list[ReportTask], build: Path, *, jobs: int, show_code: bool
+    ) -> None:
+        self.tasks = list(tasks)
+        self.cancel = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        self.futures: list[Future[ReportOutcome]] = []
+
+        def run(task: ReportTask) -> ReportOutcome:
+            with kernels_of_run(self.cancel):
+                return run_notebook(
+                    task.notebook,
+                    task.description,
+                    task.parameters,
+                    build,
+                    show_code=show_code,
+                    output_stem=task.stem,
+                )
+
+        try:
+            self.futures = [self._pool.submit(run, task) for task in self.tasks]
+        except BaseException:
+            self.stop()
+            raise
+
+    def outcomes(self) -> Iterator[tuple[ReportTask, ReportOutcome]]:
+        """Each task with its outcome, in task order, as each is done (an exception here, a
+        Ctrl-C in particular, stops the run)."""
+        try:
+            for task, future in zip(self.tasks, self.futures, strict=True):
+                while not future.done():  # wake up often: Ctrl-C may land in another thread
+                    wait_for([future], timeout=0.25)
+                outcome = future.result()
+                outcome.kind = "story" if task.notebook == catalog.STORY_NOTEBOOK else "report"
+                outcome.group, outcome.reason = task.group, task.reason
+                yield task, outcome
+        except BaseException:
+            self.stop()
+            raise
+        self._pool.shutdown(wait=True)
+        forget_kernels(self.cancel)
+
+    def stop(self) -> None:
+        """Cancel the tasks not started and kill the kernels of those running."""
+        self.cancel.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        _stop_kernels(self.cancel, self.futures)
+        forget_kernels(self.cancel)
+
+
+def start_notebooks(
+    tasks: list[ReportTask], build: Path, *, jobs: int, show_code: bool
+) -> NotebookRun:
+    """Start executing ``tasks`` into ``build`` in ``jobs`` threads (see :class:`NotebookRun`)."""
+    # Import the executor here, not first in a worker thread: importing it sets warning
+    # filters (requests silences urllib3's), and ``warnings.catch_warnings`` in a thread
+    # running beside it (the analysis pass) can undo them, printing a stray warning.
+    import papermill  # noqa: F401
+
+    return NotebookRun(tasks, build, jobs=jobs, show_code=show_code)
+
+
 def run_notebooks(
     tasks: list[ReportTask],
     build: Path,
@@ -156,42 +225,11 @@ def run_notebooks(
 ) -> list[ReportOutcome]:
     """Run the tasks in ``jobs`` threads, the outcomes in task order; on any exception (Ctrl-C,
     SIGTERM) stop the run: cancel what has not started and kill the kernels of what has."""
-    cancel = threading.Event()
-
-    def run(task: ReportTask) -> ReportOutcome:
-        with kernels_of_run(cancel):
-            return run_notebook(
-                task.notebook,
-                task.description,
-                task.parameters,
-                build,
-                show_code=show_code,
-                output_stem=task.stem,
-            )
-
     outcomes = []
-    pool = ThreadPoolExecutor(max_workers=jobs)
-    futures: list[Future[ReportOutcome]] = []
-    try:
-        futures = [pool.submit(run, task) for task in tasks]
-        for task, future in zip(tasks, futures, strict=True):
-            while not future.done():  # wake up often: Ctrl-C may land in another thread
-                wait_for([future], timeout=0.25)
-            outcome = future.result()
-            outcome.kind = "story" if task.notebook == catalog.STORY_NOTEBOOK else "report"
-            outcome.group, outcome.reason = task.group, task.reason
-            outcomes.append(outcome)
-            if progress:
-                _print_progress(outcome, len(outcomes), len(tasks))
-    except BaseException:
-        cancel.set()
-        pool.shutdown(wait=False, cancel_futures=True)
-        _stop_kernels(cancel, futures)
-        raise
-    else:
-        pool.shutdown(wait=True)
-    finally:
-        forget_kernels(cancel)
+    for _task, outcome in start_notebooks(tasks, build, jobs=jobs, show_code=show_code).outcomes():
+        outcomes.append(outcome)
+        if progress:
+            _print_progress(outcome, len(outcomes), len(tasks))
     return outcomes
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "PreparedCorpus",
     "corpus_bytes",
     "corpus_facts",
+    "is_large",
     "prepare_corpus",
     "prepare_corpus_apart",
 ]
@@ -83,9 +84,15 @@ def prepare_corpus_apart(corpus_path: str | None, **options: Any) -> PreparedCor
     (:func:`corpus_bytes`); small corpora stay in this process, which saves the child's
     start-up (a second or two of imports).
     """
-    if corpus_path is not None and corpus_bytes(corpus_path) >= APART_BYTES:
+    if is_large(corpus_path):
         return call_in_child(_prepare_from_options, (corpus_path, options))
     return prepare_corpus(corpus_path, **options)
+
+
+def is_large(corpus_path: str | None) -> bool:
+    """Whether the corpus at ``corpus_path`` has :data:`APART_BYTES` or more on disk (its
+    analysis pass then runs in a child process and takes minutes when cold)."""
+    return corpus_path is not None and corpus_bytes(corpus_path) >= APART_BYTES
 
 
 #: Corpora of at least this many bytes on disk are prepared in a child process

@@ -31,7 +31,7 @@ def _undated(parameters: dict[str, Any], prepared: PreparedCorpus) -> str | None
     )
 
 
-def _no_ratings(parameters: dict[str, Any], prepared: PreparedCorpus) -> str | None:
+def _no_ratings(parameters: dict[str, Any], prepared: PreparedCorpus | None) -> str | None:
     from analysis.sentiment_validation import missing_validation_data
 
     return missing_validation_data(parameters.get("validation_path"))
@@ -47,14 +47,16 @@ def _no_coded_sample(parameters: dict[str, Any], prepared: PreparedCorpus) -> st
 
 
 #: Notebook -> a rule giving the reason it has nothing to show (``None``: run it).
-SKIP_RULES: dict[str, Callable[[dict[str, Any], PreparedCorpus], str | None]] = {
+SKIP_RULES: dict[str, Callable[[dict[str, Any], Any], str | None]] = {
     "trends": _undated,
     "sentiment_validation": _no_ratings,
     "frame_validation": _no_coded_sample,
 }
 
 
-def skip_reason(notebook: str, parameters: dict[str, Any], prepared: PreparedCorpus) -> str:
-    """Why ``notebook`` has nothing to show with ``parameters`` on ``prepared`` ("" to run it)."""
+def skip_reason(notebook: str, parameters: dict[str, Any], prepared: PreparedCorpus | None) -> str:
+    """Why ``notebook`` has nothing to show with ``parameters`` on ``prepared`` ("" to run it).
+    ``prepared`` is ``None`` before the corpus is prepared: only the reports of
+    :data:`analysis.report.catalog.CORPUS_FREE` are asked then, and their rules do not read it."""
     rule = SKIP_RULES.get(notebook)
     return (rule(parameters, prepared) or "") if rule is not None else ""
