@@ -98,3 +98,24 @@ def test_sigterm_stops_the_run_kills_its_kernels_and_leaves_the_output(tmp_path)
     time.sleep(1)
     status = Path(f"/proc/{kernel}/status")
     assert not status.exists() or "zombie" in status.read_text(), "the kernel is still running"
+
+
+def test_notebooks_start_in_start_order_and_report_as_they_finish(
+    two_notebooks, fake_kernel, monkeypatch, tmp_path, capsys
+):
+    """The pool starts the notebooks of catalog.START_ORDER first (the longest report, so no
+    core waits for it at the end); outcomes come back in task order, progress as they finish."""
+    from analysis.report.execute import run_notebooks
+    from analysis.report.outcome import ReportTask
+
+    monkeypatch.setattr(catalog, "START_ORDER", ("raises_error",))
+    tasks = [
+        ReportTask("overview", "first", {}, "a"),
+        ReportTask("raises_error", "second", {}, "b"),
+        ReportTask("overview", "third", {}, "c"),
+    ]
+    outcomes = run_notebooks(tasks, tmp_path / "build", jobs=1, show_code=False, progress=True)
+    assert [name for name, _ in fake_kernel] == ["raises_error", "overview", "overview"]
+    assert [o.name for o in outcomes] == ["a", "b", "c"]
+    lines = [line.split(":")[0] for line in capsys.readouterr().out.splitlines()]
+    assert lines == ["[1/3] b", "[2/3] a", "[3/3] c"]

@@ -12,6 +12,7 @@ __all__ = [
     "MAX_STORY_GROUPS",
     "MAX_STORY_REPORTS",
     "NOTEBOOKS",
+    "START_ORDER",
     "STORY_NOTEBOOK",
     "EXPLORE_NOTEBOOK",
 ]
@@ -30,6 +31,21 @@ NOTEBOOKS: list[tuple[str, str]] = [
         "Frame rules calibrated on hand-coded stories, and their agreement with the coders.",
     ),
 ]
+#: The order in which a run starts its notebooks (the index keeps the order of
+#: :data:`NOTEBOOKS`): the language report first, as it is the longest and fits the topic model
+#: that the comparison reads; the comparison after the reports that read nothing of it, so its
+#: kernel does not wait for that model while a core stands idle. Notebooks not listed (the deep
+#: dives) start after these, in task order.
+START_ORDER: tuple[str, ...] = (
+    "topics_language",
+    "sentiment",
+    "framing",
+    "overview",
+    "trends",
+    "frame_validation",
+    "sentiment_validation",
+    "comparison",
+)
 #: The per-story deep dive, run once per story with ``story_id`` as its parameter.
 STORY_NOTEBOOK = "story"
 #: The JupyterLab explorer: not a report; stored without its widget view (nbval compares the rest).

@@ -13,11 +13,13 @@ saving one in Lab leaves the file as it was.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED as FIRST
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from pathlib import Path
@@ -172,28 +174,57 @@ class NotebookRun:
                     output_stem=task.stem,
                 )
 
+        rank = {name: i for i, name in enumerate(catalog.START_ORDER)}
+        start = sorted(
+            range(len(self.tasks)),
+            key=lambda i: (rank.get(self.tasks[i].notebook, len(rank)), i),
+        )
+        futures: dict[int, Future[ReportOutcome]] = {}
         try:
-            self.futures = [self._pool.submit(run, task) for task in self.tasks]
+            for i in start:  # the pool starts them in this order (catalog.START_ORDER)
+                futures[i] = self._pool.submit(run, self.tasks[i])
         except BaseException:
+            self.futures = list(futures.values())
             self.stop()
             raise
+        self.futures = [futures[i] for i in range(len(self.tasks))]
 
     def outcomes(self) -> Iterator[tuple[ReportTask, ReportOutcome]]:
         """Each task with its outcome, in task order, as each is done (an exception here, a
         Ctrl-C in particular, stops the run)."""
+        for i in self._finished(in_task_order=True):
+            yield self.tasks[i], self._outcome(i)
+
+    def as_finished(self) -> Iterator[tuple[int, ReportOutcome]]:
+        """Each task's position and outcome, as they finish (an exception here stops the run)."""
+        for i in self._finished(in_task_order=False):
+            yield i, self._outcome(i)
+
+    def _finished(self, *, in_task_order: bool) -> Iterator[int]:
+        waiting = list(range(len(self.tasks)))
         try:
-            for task, future in zip(self.tasks, self.futures, strict=True):
-                while not future.done():  # wake up often: Ctrl-C may land in another thread
-                    wait_for([future], timeout=0.25)
-                outcome = future.result()
-                outcome.kind = "story" if task.notebook == catalog.STORY_NOTEBOOK else "report"
-                outcome.group, outcome.reason = task.group, task.reason
-                yield task, outcome
+            while waiting:
+                head = waiting[:1] if in_task_order else waiting
+                # wake up often: Ctrl-C may land in another thread
+                wait_for([self.futures[i] for i in head], timeout=0.25, return_when=FIRST)
+                if in_task_order:
+                    done = list(itertools.takewhile(lambda i: self.futures[i].done(), waiting))
+                else:
+                    done = [i for i in waiting if self.futures[i].done()]
+                for i in done:
+                    waiting.remove(i)
+                    yield i
         except BaseException:
             self.stop()
             raise
         self._pool.shutdown(wait=True)
         forget_kernels(self.cancel)
+
+    def _outcome(self, i: int) -> ReportOutcome:
+        task, outcome = self.tasks[i], self.futures[i].result()
+        outcome.kind = "story" if task.notebook == catalog.STORY_NOTEBOOK else "report"
+        outcome.group, outcome.reason = task.group, task.reason
+        return outcome
 
     def stop(self) -> None:
         """Cancel the tasks not started and kill the kernels of those running."""
@@ -223,14 +254,16 @@ def run_notebooks(
     show_code: bool,
     progress: bool,
 ) -> list[ReportOutcome]:
-    """Run the tasks in ``jobs`` threads, the outcomes in task order; on any exception (Ctrl-C,
+    """Run the tasks in ``jobs`` threads (started in :data:`~analysis.report.catalog.START_ORDER`),
+    the outcomes in task order, a progress line as each finishes; on any exception (Ctrl-C,
     SIGTERM) stop the run: cancel what has not started and kill the kernels of what has."""
-    outcomes = []
-    for _task, outcome in start_notebooks(tasks, build, jobs=jobs, show_code=show_code).outcomes():
-        outcomes.append(outcome)
+    run = start_notebooks(tasks, build, jobs=jobs, show_code=show_code)
+    outcomes: dict[int, ReportOutcome] = {}
+    for i, outcome in run.as_finished():  # a progress line as each finishes
+        outcomes[i] = outcome
         if progress:
             _print_progress(outcome, len(outcomes), len(tasks))
-    return outcomes
+    return [outcomes[i] for i in range(len(tasks))]
 
 
 def _print_progress(outcome: ReportOutcome, done: int, total: int) -> None:
