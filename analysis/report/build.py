@@ -149,16 +149,7 @@ def build_reports(
                 notebooks=run_names,
                 **load_options,
             )
-            chosen: list[StoryChoice] = []
-            notes: list[str] = []
-            if run_stories:
-                chosen, notes = choose_stories(
-                    stories,
-                    prepared.story_ids,
-                    table=prepared.stories,
-                    tone=prepared.tone,
-                    group=extra.get("group"),
-                )
+            chosen, notes = _choose(stories, prepared, extra) if run_stories else ([], [])
             report_set = ReportSet(corpus_facts=prepared.facts, notes=notes)
             if progress:
                 print(f"analysis pass ready in {time.perf_counter() - started:.1f} s", flush=True)
@@ -172,19 +163,39 @@ def build_reports(
                 progress=progress,
                 early=early,
             )
-        if self_contained:
-            for outcome in report_set.outcomes:
-                page = safe.output_path(build, f"{outcome.name}.html")
-                if outcome.ok and page.exists():
-                    outcome.size_bytes = inline_assets(page).stat().st_size
-        built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-        page = index_html(report_set, built, time.perf_counter() - started)
-        atomic_write(safe.output_path(build, "index.html"), page)
-        publish(build, out, {o.name for o in report_set.failed})
+        _finish(build, out, report_set, started=started, self_contained=self_contained)
     for outcome in report_set.outcomes:
         if outcome.ok:
             outcome.html_path = safe.output_path(out, f"{outcome.name}.html")
     return report_set
+
+
+def _choose(
+    stories: Sequence[str] | str | None, prepared: PreparedCorpus, extra: dict[str, Any]
+) -> tuple[list[StoryChoice], list[str]]:
+    """The deep dives of ``prepared`` (:func:`~analysis.report.stories.choose_stories`)."""
+    return choose_stories(
+        stories,
+        prepared.story_ids,
+        table=prepared.stories,
+        tone=prepared.tone,
+        group=extra.get("group"),
+    )
+
+
+def _finish(
+    build: Path, out: Path, report_set: ReportSet, *, started: float, self_contained: bool
+) -> None:
+    """Inline the assets (``self_contained``), write the index page and publish the build."""
+    if self_contained:
+        for outcome in report_set.outcomes:
+            page = safe.output_path(build, f"{outcome.name}.html")
+            if outcome.ok and page.exists():
+                outcome.size_bytes = inline_assets(page).stat().st_size
+    built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    page = index_html(report_set, built, time.perf_counter() - started)
+    atomic_write(safe.output_path(build, "index.html"), page)
+    publish(build, out, {o.name for o in report_set.failed})
 
 
 class _CorpusFree:
