@@ -15,9 +15,9 @@ from analysis.sentiment_validation import VALIDATION_FILES
 pytest_plugins = ["tests.report_fixtures"]
 
 
-def test_validation_is_built_once_and_reused_until_its_ratings_change(
-    two_notebooks, fake_kernel, tmp_path, monkeypatch
-):
+def _with_validation(tmp_path, monkeypatch):
+    """The validation notebook in the test's report set, with tiny ratings files in a shared
+    folder of ``tmp_path`` and the cache there too; returns the ratings folder."""
     shutil.copy(
         config.PROJECT_ROOT / "notebooks" / "sentiment_validation.ipynb", config.NOTEBOOKS_DIR
     )
@@ -28,6 +28,13 @@ def test_validation_is_built_once_and_reused_until_its_ratings_change(
         (ratings / name).write_text("1\t2.5\tWhat a lovely day.\r\n2\t-3.0\tAwful.\r\n")
     monkeypatch.setenv("ANALYSIS_SHARED_DIR", str(tmp_path / "shared"))
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    return ratings
+
+
+def test_validation_is_built_once_and_reused_until_its_ratings_change(
+    two_notebooks, fake_kernel, tmp_path, monkeypatch
+):
+    ratings = _with_validation(tmp_path, monkeypatch)
     # the package's own files are part of the key: keep edits made meanwhile out of this test
     monkeypatch.setattr(reuse, "_code_digest", lambda: "code")
     first, second = tmp_path / "one.csv", tmp_path / "two.csv"
@@ -87,16 +94,7 @@ def test_validation_runs_beside_the_pass_of_a_large_corpus(
     from analysis.report import build as build_module
     from analysis.report import execute
 
-    shutil.copy(
-        config.PROJECT_ROOT / "notebooks" / "sentiment_validation.ipynb", config.NOTEBOOKS_DIR
-    )
-    catalog.NOTEBOOKS.append(("sentiment_validation", "Agreement with people."))
-    ratings = tmp_path / "shared" / "validation" / "sentiment"
-    ratings.mkdir(parents=True)
-    for name in VALIDATION_FILES.values():
-        (ratings / name).write_text("1\t2.5\tWhat a lovely day.\r\n2\t-3.0\tAwful.\r\n")
-    monkeypatch.setenv("ANALYSIS_SHARED_DIR", str(tmp_path / "shared"))
-    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    _with_validation(tmp_path, monkeypatch)
     monkeypatch.setattr(build_module, "is_large", lambda path: True)
     started = threading.Event()
     fake = execute.execute_notebook

@@ -198,6 +198,37 @@ def _finish(
     publish(build, out, {o.name for o in report_set.failed})
 
 
+def _settle(
+    task: ReportTask, build: Path, prepared: PreparedCorpus | None, *, show_code: bool
+) -> tuple[ReportOutcome | None, str | None]:
+    """The outcome of ``task`` without executing it, when it has one: skipped (nothing to show)
+    or reused (an earlier run's page, copied into ``build``), with ``None``; else ``None`` and
+    the key to keep its page under for reuse (``None`` when it is not reusable)."""
+    reason = skip_reason(task.notebook, task.parameters, prepared)
+    key = None if reason else reuse_key(task, show_code=show_code)
+    if reason:
+        outcome: ReportOutcome | None = ReportOutcome(
+            task.stem,
+            task.description,
+            task.parameters,
+            ok=False,
+            seconds=0.0,
+            skipped=reason,
+        )
+    elif key is not None:
+        outcome = lookup(task, key, build)
+    else:
+        outcome = None
+    if outcome is None:
+        return None, key
+    outcome.kind = "story" if task.notebook == catalog.STORY_NOTEBOOK else "report"
+    return outcome, None
+
+
+def _settled_state(outcome: ReportOutcome) -> str:
+    return f"skipped ({outcome.skipped})" if outcome.skipped else "reused from an earlier run"
+
+
 class _CorpusFree:
     """The reports of a build that do not read the corpus
     (:data:`~analysis.report.catalog.CORPUS_FREE`), started before the analysis pass so they
@@ -213,21 +244,9 @@ class _CorpusFree:
         self.keys: dict[str, str] = {}
         to_run = []
         for task in tasks:
-            reason = skip_reason(task.notebook, task.parameters, None)
-            key = None if reason else reuse_key(task, show_code=show_code)
-            if reason:
-                outcome = ReportOutcome(
-                    task.stem,
-                    task.description,
-                    task.parameters,
-                    ok=False,
-                    seconds=0.0,
-                    skipped=reason,
-                )
-                outcome.kind = "report"
-                self.settled[task.stem] = (outcome, f"skipped ({reason})")
-            elif key is not None and (reused := lookup(task, key, build)) is not None:
-                self.settled[task.stem] = (reused, "reused from an earlier run")
+            outcome, key = _settle(task, build, None, show_code=show_code)
+            if outcome is not None:
+                self.settled[task.stem] = (outcome, _settled_state(outcome))
             else:
                 if key is not None:
                     self.keys[task.stem] = key
@@ -279,27 +298,14 @@ def _run_tasks(
     for i, task in enumerate(tasks):
         if task.stem in beside:
             continue
-        reason = skip_reason(task.notebook, task.parameters, prepared)
-        key = None if reason else reuse_key(task, show_code=show_code)
-        if reason:
-            done[i] = ReportOutcome(
-                task.stem,
-                task.description,
-                task.parameters,
-                ok=False,
-                seconds=0.0,
-                skipped=reason,
-            )
-        elif key is not None and (reused := lookup(task, key, build)) is not None:
-            done[i] = reused
-        else:
+        outcome, key = _settle(task, build, prepared, show_code=show_code)
+        if outcome is None:
             if key is not None:
                 keys[i] = key
             continue
-        done[i].kind = "story" if task.notebook == catalog.STORY_NOTEBOOK else "report"
+        done[i] = outcome
         if progress:
-            state = f"skipped ({reason})" if reason else "reused from an earlier run"
-            print(f"[-] {task.stem}: {state}", flush=True)
+            print(f"[-] {task.stem}: {_settled_state(outcome)}", flush=True)
     pending = [i for i in range(len(tasks)) if i not in done and tasks[i].stem not in beside]
     if pending:
         n_jobs = jobs or max(1, min(os.cpu_count() or 1, len(pending)))
