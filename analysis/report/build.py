@@ -129,11 +129,9 @@ def build_reports(
     with sigterm_unwinds(), build_folder(out) as build:
         runner = {"output_dir": str(build), **load_options}
         write_plotly_asset(build)
-        free = [
-            t
-            for t in _tasks(names, [], corpus_path, extra, runner=runner)
-            if t.notebook in catalog.CORPUS_FREE and is_large(corpus_path)
-        ]
+        everything = _tasks(names, [], corpus_path, extra, runner=runner)
+        free = [t for t in everything if t.notebook in catalog.CORPUS_FREE]
+        free = free if is_large(corpus_path) else []
         with _CorpusFree(free, build, show_code=show_code) as early:
             if progress:
                 print(f"loading the corpus and running the analysis pass ({engine} engine)")
@@ -240,13 +238,14 @@ class _CorpusFree:
 
     def __init__(self, tasks: list[ReportTask], build: Path, *, show_code: bool) -> None:
         self.tasks = tasks
-        self.settled: dict[str, tuple[ReportOutcome, str]] = {}
+        self.build = build
+        self.settled: dict[str, ReportOutcome] = {}
         self.keys: dict[str, str] = {}
         to_run = []
         for task in tasks:
             outcome, key = _settle(task, build, None, show_code=show_code)
             if outcome is not None:
-                self.settled[task.stem] = (outcome, _settled_state(outcome))
+                self.settled[task.stem] = outcome
             else:
                 if key is not None:
                     self.keys[task.stem] = key
@@ -266,15 +265,15 @@ class _CorpusFree:
     def stems(self) -> set[str]:
         return {t.stem for t in self.tasks}
 
-    def outcomes(self, build: Path) -> dict[str, ReportOutcome]:
+    def outcomes(self) -> dict[str, ReportOutcome]:
         """The outcome of each corpus-free report (waiting for those still running); the
         pages run here are kept for reuse."""
         if self._outcomes is None:
-            done = {stem: outcome for stem, (outcome, _) in self.settled.items()}
+            done = dict(self.settled)
             for task, outcome in self.run.outcomes() if self.run is not None else ():
                 done[task.stem] = outcome
                 if task.stem in self.keys:
-                    store(task, self.keys[task.stem], outcome, build)
+                    store(task, self.keys[task.stem], outcome, self.build)
             self._outcomes = done
         return self._outcomes
 
@@ -321,13 +320,13 @@ def _run_tasks(
             if i in keys:
                 store(tasks[i], keys[i], outcome, build)
     if beside and early is not None:
-        settled = early.outcomes(build)
+        settled = early.outcomes()
         for i, task in enumerate(tasks):
             if task.stem not in settled:
                 continue
             done[i] = outcome = settled[task.stem]
             if progress and task.stem in early.settled:
-                print(f"[-] {task.stem}: {early.settled[task.stem][1]}", flush=True)
+                print(f"[-] {task.stem}: {_settled_state(outcome)}", flush=True)
             elif progress:
                 state = "ok" if outcome.ok else f"FAILED ({outcome.error})"
                 print(
