@@ -211,6 +211,12 @@ DENSE_TERM_CELLS = 12_500_000
 DENSE_TERM_MIN_SHARE = 0.02
 
 
+#: Similarities are rounded to this many decimals before they are ranked and reported: the
+#: similarity of two stories computed in two ways (a row of one block, a column of another)
+#: can differ in the last bits, and two copies of one story must tie, so that the first of
+#: them comes first, however the blocks were cut.
+RANK_DECIMALS = 12
+
 #: Largest similarity matrix (stories x stories) kept between calls (8,000,000 cells: 64 MB,
 #: 2,828 stories).
 KEPT_SIMILARITY_CELLS = 8_000_000
@@ -239,7 +245,8 @@ def _pairs(
     """``(first, second, similarity)`` of every pair (first < second) of ``blocks`` at least
     ``threshold`` similar (similarities capped at 1), in block order."""
     firsts, seconds, values = [], [], []
-    for start, _stop, block in blocks:
+    for start, _stop, products in blocks:
+        block = np.round(products, RANK_DECIMALS)
         rows, cols = np.nonzero(np.triu(block, k=start + 1) >= threshold - 1e-12)
         firsts.append(start + rows.astype(np.int64))
         seconds.append(cols.astype(np.int64))
@@ -251,7 +258,7 @@ def _block_neighbours(
     start: int, stop: int, products: np.ndarray, kk: int
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The ``kk`` nearest other stories of the rows ``start:stop``: (positions, similarities)."""
-    block = products.copy()
+    block = np.round(products, RANK_DECIMALS)
     block[np.arange(stop - start), np.arange(start, stop)] = -1.0
     lists = []
     for r in range(stop - start):
@@ -289,16 +296,75 @@ class _Scan:
 
 
 def _scan(x: sp.csr_matrix) -> _Scan:
-    """:class:`_Scan` of ``x``: the similarity blocks are computed once (the slow part at
-    25,000 stories: about two minutes) for the neighbours and the near-duplicates."""
-    kk = min(SCAN_NEIGHBOURS, x.shape[0] - 1)
-    neighbours: list[tuple[np.ndarray, np.ndarray]] = []
-    blocks = []
-    for start, stop, products in _similarity_blocks(x):
-        neighbours.extend(_block_neighbours(start, stop, products, kk))
-        blocks.append(_pairs([(start, stop, products)], NEAR_DUPLICATE_THRESHOLD))
-    pairs = tuple(np.concatenate([b[i] for b in blocks]) for i in range(3))
-    return _Scan(neighbours, pairs)  # type: ignore[arg-type]
+    """:class:`_Scan` of ``x``: the similarities are computed once (the slow part at 25,000
+    stories) for the neighbours and the near-duplicates, and each pair once.
+
+    ``x @ x.T`` is symmetric, so each block of rows (:func:`_blocks`) is multiplied only with
+    itself and the stories after it: the block's similarities are read by rows for its own
+    stories and by columns for the later ones, and half of the products of
+    :func:`_similarity_blocks` are not made. Every story keeps its ``kk`` best so far
+    (:class:`_Best`), in the order of :func:`_row_neighbours` (similarity, then position): a
+    story among the ``kk`` best of all is among the ``kk`` best of each part it is read from.
+    Similarities are rounded to :data:`RANK_DECIMALS` decimals, as in the other readers.
+    """
+    n = x.shape[0]
+    kk = min(SCAN_NEIGHBOURS, n - 1)
+    dense, rest = _split_frequent_terms(x)
+    shared = np.flatnonzero(np.bincount(rest.indices, minlength=rest.shape[1]) >= 2)
+    rest = rest[:, shared]  # a term of one story adds only to its similarity with itself
+    rest_t = rest.T.tocsr()
+    best = _Best(n, kk)
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start, stop in _blocks(n):
+        block = dense[start:stop] @ dense[start:].T
+        block += (rest[start:stop] @ rest_t[:, start:]).toarray()
+        np.round(block, RANK_DECIMALS, out=block)
+        high = block >= NEAR_DUPLICATE_THRESHOLD - 1e-12
+        high[:, : stop - start] = np.triu(high[:, : stop - start], k=1)  # each pair once
+        rows, cols = np.nonzero(high)
+        found.append((rows + start, cols + start, np.minimum(block[rows, cols], 1.0)))
+        own = np.arange(stop - start)
+        block[own, own] = -1.0  # a story is not its own neighbour
+        best.add(np.arange(start, stop), *_tile_best(block, start, kk))
+        if stop < n:  # the later stories, read by columns
+            best.add(np.arange(stop, n), *_tile_best(block[:, stop - start :].T, start, kk))
+    first, second, value = (np.concatenate([f[i] for f in found]) for i in range(3))
+    return _Scan(best.lists(), (first, second, value))
+
+
+def _tile_best(block: np.ndarray, col0: int, kk: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``kk`` best columns of every row of ``block`` (positions ``col0 + column``): the
+    ``kk`` largest values, ties at the cut broken by position as in :func:`_row_neighbours`.
+    Returns ``(positions, values)``, each of shape ``(rows, min(kk, columns))``."""
+    block = np.ascontiguousarray(block)
+    take = min(kk, block.shape[1])
+    part = np.argpartition(block, block.shape[1] - take, axis=1)[:, block.shape[1] - take :]
+    values = np.take_along_axis(block, part, axis=1)
+    cut = values.min(axis=1)
+    tied = np.flatnonzero((block >= cut[:, None]).sum(axis=1) > take)
+    for r in tied:  # more than kk columns at or above the cut: the first positions win
+        part[r] = _row_neighbours(block[r], take)
+        values[r] = block[r, part[r]]
+    return part + col0, values
+
+
+class _Best:
+    """The ``kk`` best (position, similarity) of every story so far, merged part by part."""
+
+    def __init__(self, n: int, kk: int) -> None:
+        self.kk = kk
+        self.positions = np.full((n, kk), n, dtype=np.int64)  # placeholders sort last
+        self.values = np.full((n, kk), -np.inf)
+
+    def add(self, rows: np.ndarray, positions: np.ndarray, values: np.ndarray) -> None:
+        both_p = np.hstack([self.positions[rows], positions])
+        both_v = np.hstack([self.values[rows], values])
+        order = np.lexsort((both_p, -both_v), axis=-1)[:, : self.kk]
+        self.positions[rows] = np.take_along_axis(both_p, order, axis=1)
+        self.values[rows] = np.take_along_axis(both_v, order, axis=1)
+
+    def lists(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return list(zip(self.positions, self.values, strict=True))
 
 
 #: Nearest stories kept per story by the scan of a large corpus (a larger ``k`` scans again).
