@@ -57,7 +57,9 @@ def group_labels(values: pd.Series) -> pd.Series:
     >>> group_labels(pd.Series(["AP", None, 3])).tolist()
     ['AP', '(missing)', '3']
     """
-    return values.map(lambda v: MISSING_GROUP if pd.isna(v) else str(v)).astype(object)
+    codes, uniques = pd.factorize(values)  # each distinct value labelled once, missing: -1
+    labels = np.array([*(str(v) for v in uniques), MISSING_GROUP], dtype=object)
+    return pd.Series(labels[codes], index=values.index, name=values.name, dtype=object)
 
 
 def per_thousand(hits: object, words: object) -> object:

@@ -214,3 +214,33 @@ def test_aggregates_are_deterministic(scored, seed_corpus):
         lambda: sentiment_arc(scored, seed_corpus.stories),
     ):
         pd.testing.assert_frame_equal(make(), make())
+
+
+_GROUP_VALUES = [
+    pd.Series(["AP", None, "CNN", "AP", float("nan")], name="outlet"),
+    pd.Series(["b", "a", None, "b"], dtype="string[pyarrow]", name="outlet"),
+    pd.Series([3, "3", None, 2.5, True], dtype=object, index=[9, 7, 5, 3, 1]),
+    pd.Series(pd.Categorical(["x", None, "y", "x"]), name="cat"),
+    pd.Series(pd.to_datetime(["2020-01-02", None, "2020-01-01"])),
+    pd.Series([], dtype=object),
+]
+
+
+@pytest.mark.parametrize("values", _GROUP_VALUES)
+def test_group_labels_and_order_read_each_distinct_value_once(values):
+    """Group labels and the group sort key are computed per distinct value (a corpus has a few
+    groups and a million sentences): the same as labelling and ranking every row."""
+    from analysis._checks import MISSING_GROUP, group_labels
+    from analysis.sentiment.aggregate import group_order
+
+    labels = group_labels(values)
+    expected = values.map(lambda v: MISSING_GROUP if pd.isna(v) else str(v)).astype(object)
+    pd.testing.assert_series_equal(labels, expected)
+    if values.dropna().map(type).nunique() > 1:
+        return  # mixed types: not sortable, in either way
+    frame = pd.DataFrame({"g": values})
+    ranks = pd.Series(pd.unique(values)).sort_values(na_position="last").reset_index(drop=True)
+    key = {v: i for i, v in enumerate(ranks) if not pd.isna(v)}
+    expected_order = frame["g"].map(lambda v: len(key) if pd.isna(v) else key[v])
+    got = group_order(frame, pd.DataFrame({"story_id": []}), "g")
+    assert got.tolist() == expected_order.tolist() and got.index.equals(frame.index)

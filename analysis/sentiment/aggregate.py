@@ -333,7 +333,8 @@ def with_group(scored: pd.DataFrame, stories: pd.DataFrame, group: str) -> pd.Da
         )
     if stories["story_id"].duplicated().any():
         raise ParameterError("the stories table repeats a story_id; pass one row per story")
-    unknown = sorted(set(scored["story_id"]) - set(stories["story_id"]))
+    outside = ~scored["story_id"].isin(stories["story_id"])
+    unknown = sorted(set(scored.loc[outside, "story_id"])) if outside.any() else []
     if unknown:
         raise ParameterError(
             f"{len(unknown)} story_id(s) of scored are not in stories, e.g. {unknown[0]!r}; pass "
@@ -353,10 +354,12 @@ def group_order(frame: pd.DataFrame, stories: pd.DataFrame, group: str) -> pd.Se
     if group == "story_id":
         order = {sid: i for i, sid in enumerate(stories["story_id"])}
         return frame[group].map(order)
-    values = pd.Series(pd.unique(frame[group]))
+    codes, uniques = pd.factorize(frame[group])  # missing values: -1
+    values = pd.Series(uniques)
     ranks = values.sort_values(na_position="last").reset_index(drop=True)
     key = {v: i for i, v in enumerate(ranks) if not pd.isna(v)}
-    return frame[group].map(lambda v: len(key) if pd.isna(v) else key[v])
+    rank_of_code = np.array([*(key[v] for v in uniques), len(key)], dtype=np.int64)
+    return pd.Series(rank_of_code[codes], index=frame.index, name=group)
 
 
 def story_counts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
