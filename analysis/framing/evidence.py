@@ -146,15 +146,16 @@ def frame_evidence(
             .groupby(["story_id", "frame"], sort=False, observed=True)
             .head(top)
         )
-    story_order = {sid: i for i, sid in enumerate(dict.fromkeys(sentences["story_id"]))}
+    story_order = {sid: i for i, sid in enumerate(pd.unique(sentences["story_id"]))}
     sf = sf.assign(_s=sf["story_id"].map(story_order))
     if group is not None and stories is not None and density is not None:
         sf = _per_group(sf, stories, group, density, per_group=per_group, typical=typical)
     else:
         sf = sf.sort_values(["_s", "frame", "sentence_index"], kind="stable")
-    texts = dict(zip(sentences["sentence_id"], sentences["text"], strict=True))
+    texts = _texts_of(sentences, sf["sentence_id"])
     spans: dict[tuple[str, str], tuple[list, list]] = {}
-    for row in chosen.itertuples(index=False):
+    shown = chosen[chosen["sentence_id"].isin(sf["sentence_id"])]  # the triggers to mark
+    for row in shown.itertuples(index=False):
         key = (row.sentence_id, str(row.frame))
         trig, ctx = spans.setdefault(key, ([], []))
         title = f"{row.frame}/{row.detector}"
@@ -175,6 +176,14 @@ def frame_evidence(
     return out[columns].reset_index(drop=True)
 
 
+def _texts_of(sentences: pd.DataFrame, wanted: pd.Series) -> dict[str, str]:
+    """The text of each sentence id in ``wanted`` (the last row of a repeated id, as a dict of
+    all the sentences would hold), read without going through every sentence in Python."""
+    wanted_ids = pd.unique(wanted)
+    picked = sentences[sentences["sentence_id"].isin(wanted_ids)]
+    return dict(zip(picked["sentence_id"], picked["text"], strict=True))
+
+
 def _check_group(group: object, stories: pd.DataFrame | None) -> None:
     """Raise unless ``stories`` is a stories table holding the column ``group``."""
     if stories is None:
@@ -193,13 +202,15 @@ def _check_group(group: object, stories: pd.DataFrame | None) -> None:
 
 def _story_density(sf: pd.DataFrame, stories: pd.DataFrame) -> pd.Series:
     """Hits per 1,000 words of each (story, frame) of ``sf``, indexed like ``sf``."""
-    unknown = sorted(set(sf["story_id"]) - set(stories["story_id"]))
+    outside = ~sf["story_id"].isin(stories["story_id"])
+    unknown = sorted(set(sf.loc[outside, "story_id"])) if outside.any() else []
     if unknown:
         raise ParameterError(
             f"{len(unknown)} story_id(s) of hits are not in stories, e.g. {unknown[0]!r}; pass "
             "the stories table of the same corpus"
         )
-    words = sf["story_id"].map(dict(zip(stories["story_id"], stories["n_words"], strict=True)))
+    at = pd.Index(stories["story_id"]).get_indexer(sf["story_id"])  # ids are unique, all found
+    words = pd.Series(stories["n_words"].to_numpy()[at], index=sf.index)
     story_hits = sf.groupby(["story_id", "frame"], sort=False, observed=True)["n_hits"]
     return pd.Series(per_thousand(story_hits.transform("sum"), words), index=sf.index)
 

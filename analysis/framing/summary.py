@@ -129,7 +129,7 @@ def frame_summary(
         raise ParameterError(f"min_sentences must be a whole number >= 1, got {min_sentences!r}")
     if not 0 < min_story_share <= 1:
         raise ParameterError(f"min_story_share must be in (0, 1], got {min_story_share!r}")
-    unknown = sorted(set(hits["frame"].astype("str")) - set(book.frame_ids))
+    unknown = sorted({str(f) for f in pd.unique(hits["frame"])} - set(book.frame_ids))
     if unknown:
         raise ParameterError(
             f"the hits have frames {unknown} that codebook {book.name!r} does not have; "
