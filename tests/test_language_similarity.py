@@ -168,3 +168,38 @@ def test_frequent_terms_split_reproduces_the_sparse_products(monkeypatch):
     dense, rest = similarity._split_frequent_terms(one_story)
     assert dense.tolist() == [[1.0], [1.0], [1.0]]  # the terms of one story stay sparse
     assert rest.toarray().tolist() == [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
+
+
+@pytest.mark.parametrize("block_cells", [60 * 60, 60 * 7, 60 * 2])
+def test_scan_in_any_blocks_equals_the_whole_matrix(monkeypatch, block_cells):
+    """The scan that computes each pair once gives the neighbours (order: similarity, then
+    position) and the near-duplicate pairs of the whole similarity matrix, whatever the block
+    size; copies of a story tie and the first comes first, rows with fewer than k non-zero
+    similarities included."""
+    import scipy.sparse as sp
+
+    from analysis.language import similarity
+
+    x = sp.random(48, 300, density=0.04, random_state=3, format="csr")
+    x = sp.vstack([x, x[[0, 5, 5]], sp.csr_matrix((2, 300)), x[[9]] * 2.0]).tocsr()  # copies
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1))).ravel()
+    x = sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ x
+    x = sp.csr_matrix(x)
+    n = x.shape[0]
+    whole = np.round((x @ x.T).toarray(), similarity.RANK_DECIMALS)
+    np.fill_diagonal(whole, -1.0)
+    kk = 4
+    monkeypatch.setattr(similarity, "SCAN_NEIGHBOURS", kk)
+    monkeypatch.setattr(similarity, "SIMILARITY_BLOCK_CELLS", block_cells)
+    monkeypatch.setattr(similarity, "DENSE_TERM_CELLS", n * 20)
+    scan = similarity._scan(x)
+    for r, (positions, values) in enumerate(scan.neighbours):
+        expected = similarity._row_neighbours(whole[r], kk)
+        assert positions.tolist() == expected.tolist(), r
+        np.testing.assert_allclose(values, whole[r, expected], atol=1e-12)
+        # ranked as rounded: a similarity read from two blocks can differ in its last bits
+        assert np.array_equal(values, np.round(values, similarity.RANK_DECIMALS))
+    first, second = np.nonzero(np.triu(whole >= similarity.NEAR_DUPLICATE_THRESHOLD, k=1))
+    assert scan.pairs[0].tolist() == first.tolist()
+    assert scan.pairs[1].tolist() == second.tolist()
+    assert len(first) >= 4  # the copies
