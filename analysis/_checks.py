@@ -14,7 +14,14 @@ import pandas as pd
 
 from analysis.errors import ParameterError
 
-__all__ = ["MISSING_GROUP", "group_labels", "per_thousand", "positive_int", "require_columns"]
+__all__ = [
+    "MISSING_GROUP",
+    "group_labels",
+    "per_thousand",
+    "positive_int",
+    "require_columns",
+    "require_known_stories",
+]
 
 #: The group of stories whose grouping column is empty.
 MISSING_GROUP: Final = "(missing)"
@@ -49,6 +56,18 @@ def require_columns(frame: object, columns: Iterable[str], name: str, *, hint: s
     if missing:
         message = f"{name} lacks the column(s) {missing}; it has {list(frame.columns)}."
         raise ParameterError(message + (f" {hint}" if hint else ""))
+
+
+def require_known_stories(story_ids: pd.Series, stories: pd.DataFrame, name: str) -> None:
+    """Raise unless every id of ``story_ids`` (the ``story_id`` column of the table ``name``)
+    is a ``story_id`` of ``stories``; checked as columns, not id by id in Python."""
+    outside = ~story_ids.isin(stories["story_id"])
+    if outside.any():
+        unknown = sorted(set(story_ids[outside]))
+        raise ParameterError(
+            f"{len(unknown)} story_id(s) of {name} are not in stories, e.g. {unknown[0]!r}; "
+            "pass the stories table of the same corpus"
+        )
 
 
 def group_labels(values: pd.Series) -> pd.Series:

@@ -244,3 +244,18 @@ def test_group_labels_and_order_read_each_distinct_value_once(values):
     expected_order = frame["g"].map(lambda v: len(key) if pd.isna(v) else key[v])
     got = group_order(frame, pd.DataFrame({"story_id": []}), "g")
     assert got.tolist() == expected_order.tolist() and got.index.equals(frame.index)
+
+
+def test_scores_of_stories_missing_from_the_stories_table_are_named(seed_corpus):
+    """with_group and frame_evidence name the unknown story ids (one check for both)."""
+    from analysis.framing import frame_evidence, frame_hits
+    from analysis.sentiment.aggregate import with_group
+    from analysis.sentiment.scoring import sentence_sentiment
+
+    scored = sentence_sentiment(seed_corpus.sentences)
+    stories = seed_corpus.stories[seed_corpus.stories["story_id"] != SEED_IDS[0]]
+    with pytest.raises(ParameterError, match=rf"1 story_id\(s\) of scored .*'{SEED_IDS[0]}'"):
+        with_group(scored, stories, "story_id")
+    hits = frame_hits(seed_corpus.sentences)
+    with pytest.raises(ParameterError, match=r"story_id\(s\) of hits are not in stories"):
+        frame_evidence(hits, seed_corpus.sentences, group="outlet", stories=stories)

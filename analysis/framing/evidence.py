@@ -31,7 +31,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis._checks import group_labels, per_thousand, positive_int, require_columns
+from analysis._checks import (
+    group_labels,
+    per_thousand,
+    positive_int,
+    require_columns,
+    require_known_stories,
+)
 from analysis.errors import ParameterError
 from analysis.framing.codebook import Codebook, load_codebook
 from analysis.framing.matcher import (
@@ -179,8 +185,7 @@ def frame_evidence(
 def _texts_of(sentences: pd.DataFrame, wanted: pd.Series) -> dict[str, str]:
     """The text of each sentence id in ``wanted`` (the last row of a repeated id, as a dict of
     all the sentences would hold), read without going through every sentence in Python."""
-    wanted_ids = pd.unique(wanted)
-    picked = sentences[sentences["sentence_id"].isin(wanted_ids)]
+    picked = sentences[sentences["sentence_id"].isin(wanted)]
     return dict(zip(picked["sentence_id"], picked["text"], strict=True))
 
 
@@ -202,13 +207,7 @@ def _check_group(group: object, stories: pd.DataFrame | None) -> None:
 
 def _story_density(sf: pd.DataFrame, stories: pd.DataFrame) -> pd.Series:
     """Hits per 1,000 words of each (story, frame) of ``sf``, indexed like ``sf``."""
-    outside = ~sf["story_id"].isin(stories["story_id"])
-    unknown = sorted(set(sf.loc[outside, "story_id"])) if outside.any() else []
-    if unknown:
-        raise ParameterError(
-            f"{len(unknown)} story_id(s) of hits are not in stories, e.g. {unknown[0]!r}; pass "
-            "the stories table of the same corpus"
-        )
+    require_known_stories(sf["story_id"], stories, "hits")
     at = pd.Index(stories["story_id"]).get_indexer(sf["story_id"])  # ids are unique, all found
     words = pd.Series(stories["n_words"].to_numpy()[at], index=sf.index)
     story_hits = sf.groupby(["story_id", "frame"], sort=False, observed=True)["n_hits"]

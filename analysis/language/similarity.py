@@ -244,14 +244,28 @@ def _pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(first, second, similarity)`` of every pair (first < second) of ``blocks`` at least
     ``threshold`` similar (similarities capped at 1), in block order."""
-    firsts, seconds, values = [], [], []
-    for start, _stop, products in blocks:
-        block = np.round(products, RANK_DECIMALS)
-        rows, cols = np.nonzero(np.triu(block, k=start + 1) >= threshold - 1e-12)
-        firsts.append(start + rows.astype(np.int64))
-        seconds.append(cols.astype(np.int64))
-        values.append(np.minimum(block[rows, cols], 1.0))
-    return tuple(np.concatenate(a) for a in (firsts, seconds, values))  # type: ignore[return-value]
+    found = [
+        _block_pairs(np.round(products, RANK_DECIMALS), start, 0, threshold)
+        for start, _stop, products in blocks
+    ]
+    return tuple(np.concatenate([f[i] for f in found]) for i in range(3))  # type: ignore[return-value]
+
+
+def _block_pairs(
+    block: np.ndarray, row0: int, col0: int, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (first < second) of a block of rounded similarities whose rows are the stories
+    ``row0...`` and columns ``col0...``, at least ``threshold`` similar (capped at 1), in row
+    then column order."""
+    high = block >= threshold - 1e-12
+    upto = min(block.shape[1], row0 - col0 + block.shape[0])  # columns that can be first
+    high[:, :upto] = np.triu(high[:, :upto], k=row0 - col0 + 1)
+    rows, cols = np.nonzero(high)
+    return (
+        row0 + rows.astype(np.int64),
+        col0 + cols.astype(np.int64),
+        np.minimum(block[rows, cols], 1.0),
+    )
 
 
 def _block_neighbours(
@@ -260,11 +274,7 @@ def _block_neighbours(
     """The ``kk`` nearest other stories of the rows ``start:stop``: (positions, similarities)."""
     block = np.round(products, RANK_DECIMALS)
     block[np.arange(stop - start), np.arange(start, stop)] = -1.0
-    lists = []
-    for r in range(stop - start):
-        positions = _row_neighbours(block[r], kk)
-        lists.append((positions, block[r][positions]))
-    return lists
+    return list(zip(*_tile_best(block, 0, kk), strict=True))
 
 
 def _neighbour_lists(x: sp.csr_matrix, kk: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -319,10 +329,7 @@ def _scan(x: sp.csr_matrix) -> _Scan:
         block = dense[start:stop] @ dense[start:].T
         block += (rest[start:stop] @ rest_t[:, start:]).toarray()
         np.round(block, RANK_DECIMALS, out=block)
-        high = block >= NEAR_DUPLICATE_THRESHOLD - 1e-12
-        high[:, : stop - start] = np.triu(high[:, : stop - start], k=1)  # each pair once
-        rows, cols = np.nonzero(high)
-        found.append((rows + start, cols + start, np.minimum(block[rows, cols], 1.0)))
+        found.append(_block_pairs(block, start, start, NEAR_DUPLICATE_THRESHOLD))
         own = np.arange(stop - start)
         block[own, own] = -1.0  # a story is not its own neighbour
         best.add(np.arange(start, stop), *_tile_best(block, start, kk))
@@ -335,7 +342,8 @@ def _scan(x: sp.csr_matrix) -> _Scan:
 def _tile_best(block: np.ndarray, col0: int, kk: int) -> tuple[np.ndarray, np.ndarray]:
     """The ``kk`` best columns of every row of ``block`` (positions ``col0 + column``): the
     ``kk`` largest values, ties at the cut broken by position as in :func:`_row_neighbours`.
-    Returns ``(positions, values)``, each of shape ``(rows, min(kk, columns))``."""
+    Returns ``(positions, values)``, each of shape ``(rows, min(kk, columns))`` and in that
+    order (similarity descending, then position)."""
     block = np.ascontiguousarray(block)
     take = min(kk, block.shape[1])
     part = np.argpartition(block, block.shape[1] - take, axis=1)[:, block.shape[1] - take :]
@@ -345,7 +353,10 @@ def _tile_best(block: np.ndarray, col0: int, kk: int) -> tuple[np.ndarray, np.nd
     for r in tied:  # more than kk columns at or above the cut: the first positions win
         part[r] = _row_neighbours(block[r], take)
         values[r] = block[r, part[r]]
-    return part + col0, values
+    order = np.lexsort((part, -values), axis=-1)
+    return np.take_along_axis(part, order, axis=1) + col0, np.take_along_axis(
+        values, order, axis=1
+    )
 
 
 class _Best:

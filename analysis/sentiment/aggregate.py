@@ -30,7 +30,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from analysis._checks import positive_int, require_columns
+from analysis._checks import positive_int, require_columns, require_known_stories
 from analysis.errors import ParameterError
 from analysis.sentiment.scoring import (
     DEFAULT_SCORE,
@@ -333,13 +333,7 @@ def with_group(scored: pd.DataFrame, stories: pd.DataFrame, group: str) -> pd.Da
         )
     if stories["story_id"].duplicated().any():
         raise ParameterError("the stories table repeats a story_id; pass one row per story")
-    outside = ~scored["story_id"].isin(stories["story_id"])
-    unknown = sorted(set(scored.loc[outside, "story_id"])) if outside.any() else []
-    if unknown:
-        raise ParameterError(
-            f"{len(unknown)} story_id(s) of scored are not in stories, e.g. {unknown[0]!r}; pass "
-            "the stories table of the same corpus"
-        )
+    require_known_stories(scored["story_id"], stories, "scored")
     columns = ["story_id", "is_truncated", "n_words"]
     if group not in columns:
         columns.append(group)
