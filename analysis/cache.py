@@ -164,14 +164,18 @@ def _read_rows(
     manifest: dict[str, Any],
     columns: Sequence[str] | None,
     keys: set[str] | None,
+    exclude: Sequence[str] = (),
 ) -> pa.Table:
-    """The rows of a pack file (``columns`` and ``_key`` only, when given), keeping only those
-    of ``keys`` when the pack covers more; read one row group at a time."""
+    """The rows of a pack file (``columns`` and ``_key`` only, when given; never those in
+    ``exclude``), keeping only those of ``keys`` when the pack covers more; read one row group
+    at a time."""
     parquet = pq.ParquetFile(handle)
     names = parquet.schema_arrow.names
     wanted = None
     if columns is not None:
         wanted = [c for c in dict.fromkeys([KEY_COLUMN, *columns]) if c in names]
+    if exclude:
+        wanted = [c for c in (wanted or names) if c == KEY_COLUMN or c not in exclude]
     subset = keys is not None and len(keys) < len(manifest["keys"])
     key_array = pa.array(sorted(keys or ()), type=pa.string()) if subset else None
     parts = []
@@ -339,6 +343,7 @@ class ArticleCache:
         manifest: dict[str, Any],
         *,
         columns: Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
         keys: set[str] | None = None,
         arrow: bool = False,
     ) -> Any:
@@ -346,8 +351,8 @@ class ArticleCache:
 
         A DataFrame, or with ``arrow=True`` an Arrow table.
 
-        Only ``columns`` (and ``_key``) are read when given; only the rows of ``keys`` are kept
-        when they are fewer than the pack's.
+        Only ``columns`` (and ``_key``) are read when given, never those in ``exclude``; only
+        the rows of ``keys`` are kept when they are fewer than the pack's.
 
         Raises:
             _Vanished: the pack was deleted (merged away) after it was listed.
@@ -360,7 +365,7 @@ class ArticleCache:
                 if digest.hexdigest() != manifest["sha256"]:
                     raise ValueError("checksum mismatch")
                 handle.seek(0)
-                table = _read_rows(handle, manifest, columns, keys)
+                table = _read_rows(handle, manifest, columns, keys, exclude)
             if KEY_COLUMN not in table.column_names:
                 raise ValueError(f"no {KEY_COLUMN!r} column")
             frame = table if arrow else table.to_pandas()
@@ -434,10 +439,12 @@ class ArticleCache:
         keys: Iterable[str],
         *,
         columns: Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
     ) -> tuple[pd.DataFrame | None, set[str]]:
         """Rows cached for ``keys`` (with the ``_key`` column) and the keys that are missing.
 
-        ``columns`` reads only those columns (and ``_key``) of each pack, and packs are read
+        ``columns`` reads only those columns (and ``_key``) of each pack, ``exclude`` all but
+        those (a large text column a caller does not need), and packs are read
         one at a time with their rows for other keys dropped, so the memory used is about that
         of the rows returned plus one pack. Returns ``(None, all keys)`` when nothing is cached.
         """
@@ -462,7 +469,9 @@ class ArticleCache:
                 if not covered:
                     continue
                 try:
-                    frame = self._read_pack(data, manifest, columns=columns, keys=covered)
+                    frame = self._read_pack(
+                        data, manifest, columns=columns, exclude=exclude, keys=covered
+                    )
                 except _Vanished:
                     vanished = True
                     continue

@@ -729,8 +729,11 @@ def _sentiment_table(
     del base
     sentences = corpus.sentences.reset_index(drop=True)
     for column in ("position", "n_words", "text"):
-        merged[column] = sentences[column].to_numpy()  # same rows, same order
-    return sentence_sentiment_types(merged[list(SCORED_COLUMNS)])
+        merged[column] = sentences[column].array  # same rows, same order (no copy of the text)
+    table = sentence_sentiment_types(merged[list(SCORED_COLUMNS)])
+    del merged
+    release_memory()  # the merge's key tables (about 400 MB at a million sentences)
+    return table
 
 
 def _frame_table(
@@ -754,7 +757,10 @@ def _frame_table(
     merged["frame"] = pd.Categorical(
         merged["frame"], categories=[f.id for f in book.frames], ordered=True
     )
-    return _hit_types(merged[HIT_COLUMNS], book)
+    table = _hit_types(merged[HIT_COLUMNS], book)
+    del merged, base
+    release_memory()  # the merge's key tables
+    return table
 
 
 def _hit_types(table: pd.DataFrame, book: Any) -> pd.DataFrame:

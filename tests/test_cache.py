@@ -369,3 +369,13 @@ def test_merge_streams_packs_into_row_groups_and_keeps_each_key_once(tmp_path, m
     assert missing == set()
     assert len(rows) == 4 and ("a", 1) in rows and ("d", 4) in rows
     assert [r for r in rows if r[0] == "b"] in ([("b", 2)], [("b", 20)])  # one pack's rows
+
+
+def test_load_can_leave_out_columns(tmp_path):
+    store = ArticleCache(tmp_path)
+    frame = _frame([("a", 1), ("b", 2)]).assign(text=["x", "y"], raw=["X", "Y"])
+    store.store("c", "v1", frame, keys=["a", "b"])
+    found, _ = store.load("c", "v1", ["a", "b"], exclude=["raw", "_key"])
+    assert list(found.columns) == ["_key", "x", "text"]  # the key is always read
+    found, _ = store.load("c", "v1", ["b"], columns=["x", "raw"], exclude=["raw"])
+    assert list(found.columns) == ["_key", "x"] and found["x"].tolist() == [2]

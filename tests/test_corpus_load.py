@@ -116,3 +116,18 @@ def test_a_folders_readme_and_licence_are_not_articles(tmp_path):
     assert sum("skipped README.md" in str(w.message) for w in caught) == 1
     # a README given as the file to load is read: the user asked for it
     assert len(load_corpus(tmp_path / "README.md", cache=False).stories) == 1
+
+
+def test_raw_text_false_leaves_the_text_as_read_out_cold_and_cached(tmp_path):
+    store = ArticleCache(tmp_path / "cache")
+    path = tmp_path / "two.txt"
+    path.write_text("Rain fell all day.\nShare this story\n\nThe sun came out.\n", "utf-8")
+    cold = load_corpus(path, cache=store, raw_text=False)
+    full = load_corpus(path, cache=store)  # from the cache, with the text as read
+    cached = load_corpus(path, cache=store, raw_text=False)
+    assert "raw_text" not in cold.stories and "raw_text" not in cached.stories
+    assert full.stories["raw_text"].tolist()[0] == "Rain fell all day.\nShare this story"
+    assert cold.stories.equals(full.stories.drop(columns="raw_text"))
+    assert cached.stories.equals(cold.stories)
+    assert cached.sentences.equals(full.sentences)
+    assert full.stories["text"].tolist() == ["Rain fell all day.", "The sun came out."]

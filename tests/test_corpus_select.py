@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -65,3 +66,15 @@ def test_select_stories_adds_period_columns_and_takes_a_date_range(seed_corpus):
 def test_select_stories_errors_name_the_bad_value(seed_corpus, options, message):
     with pytest.raises(ParameterError, match=message):
         select_stories(seed_corpus, **options)
+
+
+def test_selecting_every_story_shares_the_tables_and_leaves_the_corpus_as_it_was(seed_corpus):
+    before = seed_corpus.stories.copy()
+    selected = select_stories(seed_corpus)
+    for table in ("stories", "sentences"):  # not copied
+        ours, theirs = getattr(selected, table), getattr(seed_corpus, table)
+        assert np.shares_memory(ours["n_words"].to_numpy(), theirs["n_words"].to_numpy())
+    selected.stories.loc[0, "title"] = "changed"  # copy-on-write: the corpus keeps its title
+    assert seed_corpus.stories.equals(before)
+    assert "month" not in seed_corpus.stories and "month" in selected.stories
+    assert list(selected.stories.columns[: len(before.columns)]) == list(before.columns)

@@ -16,6 +16,7 @@ bytes with the same options again reads the tables back and repeats the first lo
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import warnings
@@ -101,6 +102,7 @@ def load_corpus(
     workers: int | None = None,
     progress: bool | None = None,
     furniture: bool = True,
+    raw_text: bool = True,
 ) -> Corpus:
     """Load articles from the seeds, a text file, a folder, a CSV or a JSON Lines file.
 
@@ -129,6 +131,9 @@ def load_corpus(
             as the title (see :mod:`analysis.corpus.furniture`); what was removed is listed in
             ``Corpus.furniture`` and ``raw_text`` keeps the story as read. ``False`` analyses
             the whole normalised text. Part of the corpus cache key.
+        raw_text: keep the stories' ``raw_text`` column (the text as read). ``False`` leaves it
+            out (and does not read it from the cache): a report that never shows it saves
+            about as much memory as the analysed text takes.
 
     Returns:
         A :class:`Corpus` (see its attributes for every column).
@@ -166,8 +171,9 @@ def load_corpus(
         "segmenter": segmenter,
         "furniture": bool(furniture),
     }
-    cached = _cached_corpus(files, root, options, cache, source)
+    cached = _cached_corpus(files, root, options, cache, source, raw_text=raw_text)
     if cached is not None:
+        release_memory()  # the Parquet pages read
         return cached
     records, skipped, notes = _read_files(files, root, options)
     corpus = build_corpus(
@@ -182,6 +188,8 @@ def load_corpus(
     )
     del records
     _store_corpus(corpus, files, root, options, cache, notes)
+    if not raw_text:
+        corpus = dataclasses.replace(corpus, stories=corpus.stories.drop(columns="raw_text"))
     release_memory()
     return corpus
 
@@ -327,9 +335,16 @@ def _package_version(name: str) -> str:
 
 
 def _cached_corpus(
-    files: list[Path], root: Path, options: dict[str, Any], cache: Any, source: str
+    files: list[Path],
+    root: Path,
+    options: dict[str, Any],
+    cache: Any,
+    source: str,
+    *,
+    raw_text: bool = True,
 ) -> Corpus | None:
-    """The corpus as loaded before from the same bytes with the same options, if cached."""
+    """The corpus as loaded before from the same bytes with the same options, if cached
+    (without the stories' ``raw_text`` unless ``raw_text``)."""
 
     store = resolve_cache(cache)
     if not store.enabled:
@@ -340,7 +355,8 @@ def _cached_corpus(
         return None
     parts = {}
     for part in (*_REQUIRED_PARTS, *_OPTIONAL_PARTS):
-        frame, missing = store.load(f"corpus-{part}", LOADER_VERSION, [key])
+        exclude = ("raw_text",) if part == "stories" and not raw_text else ()
+        frame, missing = store.load(f"corpus-{part}", LOADER_VERSION, [key], exclude=exclude)
         if missing and part in _REQUIRED_PARTS:
             return None
         parts[part] = (

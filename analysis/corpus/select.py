@@ -58,7 +58,8 @@ def select_stories(
         raise ParameterError(
             f"no story matches filters={filters!r}, date_from={date_from!r}, date_to={date_to!r}"
         )
-    selected = stories.loc[keep].copy()
+    # every story kept: a shallow copy (copy-on-write) instead of copying every text
+    selected = stories.copy(deep=False) if keep.all() else stories.loc[keep].copy()
     for name, freq in PERIODS.items():
         if name not in selected.columns:
             periods = selected["date"].dt.to_period(freq)
@@ -68,7 +69,9 @@ def select_stories(
                 dtype=object,
             )
     selected = selected.reset_index(drop=True)
-    sentences = corpus.sentences[corpus.sentences["story_id"].isin(selected["story_id"])]
+    sentences = corpus.sentences
+    if not keep.all():
+        sentences = sentences[sentences["story_id"].isin(selected["story_id"])]
     return Corpus(
         stories=selected,
         sentences=sentences.reset_index(drop=True),
@@ -119,7 +122,8 @@ def open_corpus(
     ``load_corpus(path, stories_per_file=..., encoding=..., **load_options)`` then
     :func:`select_stories`. ``stories_per_file`` and ``encoding`` are named here so a report
     runner passes the same reading options to the analysis pass and to every notebook; both are
-    part of the corpus cache key (see :func:`~analysis.corpus.load_corpus`).
+    part of the corpus cache key (see :func:`~analysis.corpus.load_corpus`). The reports that
+    never show the text as read pass ``raw_text=False`` (less memory on a large corpus).
 
     >>> open_corpus().stories.columns[-3:].tolist()
     ['month', 'quarter', 'year']
