@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from analysis.corpus import stories_from_texts
@@ -20,6 +22,7 @@ from analysis.sentiment import (
     target_mentions,
     target_sentiment,
 )
+from analysis.sentiment import targets as targets_module
 from tests.conftest import RUSSIA, WASHINGTON
 from tests.sentiment_cases import TARGETS
 
@@ -225,3 +228,53 @@ def test_default_targets_of_a_corpus_without_actors_give_an_empty_table():
     assert target_sentiment(scored, corpus.stories).empty
     with pytest.raises(ParameterError, match="non-empty dict"):  # given targets must be some
         target_sentiment(scored, corpus.stories, targets={})
+
+
+def _brute_force_mentions(texts, targets, ignore_case):
+    """(position, target, matches) of every text and target, each text searched on its own."""
+    patterns = targets_module._target_patterns(targets, ignore_case=ignore_case)
+    found = []
+    for i, text in enumerate(texts):
+        for label, (pattern, _, _) in patterns.items():
+            hits = [m.group(0) for m in pattern.finditer(text)] if isinstance(text, str) else []
+            if hits:
+                found.append((f"s/{i}", label, "; ".join(hits)))
+    return found
+
+
+@pytest.mark.parametrize("ignore_case", [False, True])
+@pytest.mark.parametrize("layout", ["arrow", "object", "sliced", "chunked"])
+def test_mentions_searched_across_all_texts_equal_each_text_searched_alone(ignore_case, layout):
+    # aliases that run across two neighbouring texts, overlapping ones, texts that are not
+    # strings, characters of two to four bytes in UTF-8 and lower-casing that changes length
+    pieces = ["the Uni", "ted States and Tr", "ump", "Trump", "United States", None, "",
+              "aa", "aaa", "a", "ÉTATS-UNIS à Moscou 🙂", "İstanbul and ISTANBUL", 3.5,
+              "Trumpet Trump's", "u", "nited states", "trump"]  # fmt: skip
+    rng = np.random.default_rng(7)
+    texts = [pieces[i] for i in rng.integers(0, len(pieces), 400)]
+    targets = {
+        "US": ["United States", "États-Unis"],
+        "Trump": ["Trump"],
+        "A": ["aa"],
+        "Istanbul": ["İstanbul", "Istanbul"],
+        "Moscow": ["Moscou"],
+        "Smile": ["🙂"],
+    }
+    column = pd.Series(texts, dtype="object" if layout == "object" else "str")
+    if layout == "sliced":
+        column = pd.Series(["x"] * 5 + texts, dtype="str").iloc[5:].reset_index(drop=True)
+    frame = pd.DataFrame({"story_id": "s", "sentence_id": [f"s/{i}" for i in range(400)]})
+    frame["text"] = column
+    if layout == "chunked":
+        kept = [t if isinstance(t, str) else None for t in texts]
+        chunks = pa.chunked_array([pa.array(kept[:150]), pa.array(kept[150:])])
+        frame["text"] = pd.Series(pd.arrays.ArrowStringArray(chunks))
+    texts_seen = [
+        t if isinstance(t, str) else None for t in frame["text"]
+    ]
+    expected = _brute_force_mentions(texts_seen, targets, ignore_case)
+    found = target_mentions(frame, targets, ignore_case=ignore_case)
+    assert (
+        list(zip(found["sentence_id"], found["target"], found["matches"], strict=True)) == expected
+    )
+    assert len(expected) > 100  # the case is not empty
