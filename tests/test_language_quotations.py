@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from analysis import parallel
 from analysis.corpus import stories_from_texts
 from analysis.errors import ParameterError
+from analysis.language import quotations
 from analysis.language.quotations import QUOTE_COLUMNS, quote_summary, quotes, top_speakers
 from tests.conftest import JAPAN, RUSSIA
 
@@ -236,3 +240,36 @@ def test_a_party_tag_before_a_pronoun_is_not_a_speaker():
     q = quotes(stories_from_texts([text]).sentences).set_index("quote")
     assert tuple(q.loc["No", ["speaker", "speaker_kind"]]) == ("Jeanne Shaheen", "named")
     assert tuple(q.loc["wrong.", ["speaker", "speaker_kind"]]) == ("she", "unnamed")
+
+
+@pytest.mark.parametrize("chunk_size", [1, 3])
+def test_quotes_made_chunk_by_chunk_from_interleaved_stories_equal_the_seed_quotes(
+    seed_corpus, seed_quotes, monkeypatch, chunk_size
+):
+    sentences = seed_corpus.sentences
+    story = pd.factorize(sentences["story_id"])[0]
+    # the stories' rows interleaved (first sentences of all four, then the second ...): the
+    # records of a chunk's stories are gathered from all over the table
+    mixed = sentences.iloc[np.lexsort((story, sentences["sentence_index"]))]
+    assert mixed["story_id"].iloc[:4].tolist() == list(pd.unique(sentences["story_id"]))
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", chunk_size)
+    chunked = quotations._computed_quotes(mixed.reset_index(drop=True))
+    pd.testing.assert_frame_equal(chunked, seed_quotes.reset_index(drop=True))
+    assert chunked["story_id"].nunique() >= 2 and len(chunked) == 8
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 64])
+def test_each_story_of_a_chunk_gets_its_own_speakers(monkeypatch, chunk_size):
+    texts = [
+        'Mayor Maria Lopez spoke on Monday. "We will rebuild the bridge," Lopez said.',
+        "No quotation in this story about the weather.",
+        'Sen. John Carter met officials. "Taxes will not rise," Carter said.',
+        'Gov. Emma Stone checked the river. "The river is high," Stone said.',
+    ]  # the full names come from each story's own mentions
+    sentences = stories_from_texts(texts).sentences
+    story = pd.factorize(sentences["story_id"])[0]
+    mixed = sentences.iloc[np.lexsort((story, sentences["sentence_index"]))]
+    monkeypatch.setattr(parallel, "CHUNK_SIZE", chunk_size)
+    found = quotations._computed_quotes(mixed.reset_index(drop=True))
+    assert found["speaker"].tolist() == ["Maria Lopez", "John Carter", "Emma Stone"]
+    assert found["story_id"].tolist() == list(pd.unique(sentences["story_id"])[[0, 2, 3]])

@@ -269,9 +269,7 @@ def test_mentions_searched_across_all_texts_equal_each_text_searched_alone(ignor
         kept = [t if isinstance(t, str) else None for t in texts]
         chunks = pa.chunked_array([pa.array(kept[:150]), pa.array(kept[150:])])
         frame["text"] = pd.Series(pd.arrays.ArrowStringArray(chunks))
-    texts_seen = [
-        t if isinstance(t, str) else None for t in frame["text"]
-    ]
+    texts_seen = [t if isinstance(t, str) else None for t in frame["text"]]
     expected = _brute_force_mentions(texts_seen, targets, ignore_case)
     found = target_mentions(frame, targets, ignore_case=ignore_case)
     assert (

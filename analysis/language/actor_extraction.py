@@ -50,7 +50,7 @@ rules and the data files): actors, quotations and sentiment targets read them in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -661,18 +661,28 @@ def actor_mentions(sentences: pd.DataFrame) -> pd.DataFrame:
     return _table_mentions(sentences)[MENTION_COLUMNS].reset_index(drop=True)
 
 
-def table_story_mentions(sentences: pd.DataFrame) -> list[list[dict]]:
-    """:func:`merged_story_mentions` of the stories of a sentences table, in the order of
-    :func:`~analysis.language.tables.sentences_by_story`, from the same kept result as
+def table_story_mentions(
+    sentences: pd.DataFrame, positions: Sequence[Sequence[int]]
+) -> Iterator[list[list[dict]]]:
+    """For each part of ``positions`` (stories by their position in the order of
+    :func:`~analysis.language.tables.sentences_by_story`, ascending), the
+    :func:`merged_story_mentions` of those stories, from the same kept result as
     :func:`actor_mentions`: the quotations of a corpus reuse its actor mentions instead of
-    finding them again.
+    finding them again, and make the mention records of a part only when they read it.
 
     Raises:
         ParameterError: missing columns.
     """
     check_table(sentences, _SENTENCE_COLUMNS, "sentences")
-    n_stories = len(pd.unique(sentences["story_id"]))
-    return _mentions_lists(_table_mentions(sentences), n_stories)
+    frame = _table_mentions(sentences)
+    story = frame["_story"].to_numpy()
+    for part in positions:
+        part = np.asarray(part, dtype=np.int64)
+        lo, hi = np.searchsorted(story, [part.min(), part.max() + 1]) if len(part) else (0, 0)
+        rows = frame.iloc[lo:hi]
+        rows = rows[np.isin(rows["_story"].to_numpy(), part)]
+        local = np.searchsorted(part, rows["_story"].to_numpy())
+        yield _mentions_lists(rows.assign(_story=local), len(part))
 
 
 def _table_mentions(sentences: pd.DataFrame) -> pd.DataFrame:

@@ -54,6 +54,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis import parallel
 from analysis._checks import positive_int, require_columns
@@ -575,15 +577,7 @@ def quotes(sentences: pd.DataFrame) -> pd.DataFrame:
         "quotations",
         f"{_MEMO_NAME}-{method_hash(_METHOD_FILES)}",
         table_key(sentences, _SENTENCE_COLUMNS),
-        lambda: (
-            {
-                "quotes": _computed_quotes(
-                    sentences_by_story(sentences, _SENTENCE_COLUMNS),
-                    table_story_mentions(sentences),
-                )
-            },
-            {},
-        ),
+        lambda: ({"quotes": _computed_quotes(sentences)}, {}),
     )
     return tables["quotes"]
 
@@ -599,19 +593,19 @@ _METHOD_FILES = (
 )
 
 
-def _computed_quotes(stories: list[tuple[str, list]], mentions: list[list[dict]]) -> pd.DataFrame:
-    """The quotations of ``stories`` given the actor mentions of each (in the same order); the
-    stories with a quotation mark are read in worker processes on large corpora (a story's
-    quotations depend on its own sentences and mentions only)."""
-    quoted = [
-        (story, story_mentions)
-        for story, story_mentions in zip(stories, mentions, strict=True)
-        if any('"' in row.text for row in story[1])
-    ]
+def _computed_quotes(sentences: pd.DataFrame) -> pd.DataFrame:
+    """The quotations of the stories of ``sentences``; the stories with a quotation mark are read
+    in worker processes on large corpora (a story's quotations depend on its own sentences and
+    mentions only), their sentence and mention records made chunk by chunk as the workers need
+    them (:func:`_quote_chunks`), not for the whole corpus at once."""
+    table = sentences[_SENTENCE_COLUMNS]
+    story = pd.factorize(table["story_id"], use_na_sentinel=False)[0]  # first appearance
+    marked = pc.fill_null(pc.match_substring(_arrow_text(table["text"]), '"'), False)
+    quoted = np.unique(story[marked.to_numpy(zero_copy_only=False)])
     rows: list[dict] = []
     parallel.for_each_chunk(
         _chunk_quotes,
-        _quote_chunks(quoted),
+        _quote_chunks(sentences, table, story, quoted),
         rows.extend,
         n_items=len(quoted),
         desc="finding quotations",
@@ -620,13 +614,27 @@ def _computed_quotes(stories: list[tuple[str, list]], mentions: list[list[dict]]
     return out.astype({"start": np.int64, "end": np.int64, "n_words": np.int64})
 
 
+def _arrow_text(column: pd.Series) -> pa.ChunkedArray:
+    """A text column as Arrow strings (anything but a string as null)."""
+    try:
+        return pa.chunked_array([pa.array(column.array, type=pa.large_string(), from_pandas=True)])
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        values = [t if isinstance(t, str) else None for t in column]
+        return pa.chunked_array([pa.array(values, type=pa.large_string())])
+
+
 def _quote_chunks(
-    quoted: list[tuple[tuple[str, list], list[dict]]],
+    sentences: pd.DataFrame, table: pd.DataFrame, story: np.ndarray, quoted: np.ndarray
 ) -> Iterator[list[tuple[str, tuple[str, ...], list[tuple], list[dict]]]]:
-    """Chunks of ``(story_id, fields, rows, mentions)`` that can be sent to worker processes."""
-    for part in parallel.chunked(quoted):
-        plain = plain_stories([story for story, _ in part])
-        yield [(*p, m) for p, (_, m) in zip(plain, part, strict=True)]
+    """Chunks of ``(story_id, fields, rows, mentions)`` of the ``quoted`` stories (positions in
+    order of first appearance, ``story`` of each sentence), made one chunk at a time."""
+    order = np.argsort(story, kind="stable")  # the sentences of each story together
+    bounds = np.searchsorted(story[order], np.arange(story.max() + 2 if len(story) else 1))
+    parts = list(parallel.chunked(quoted))
+    for part, mentions in zip(parts, table_story_mentions(sentences, parts), strict=True):
+        rows = np.concatenate([order[bounds[s] : bounds[s + 1]] for s in part])
+        plain = plain_stories(sentences_by_story(table.iloc[np.sort(rows)], _SENTENCE_COLUMNS))
+        yield [(*p, m) for p, m in zip(plain, mentions, strict=True)]
 
 
 def _chunk_quotes(chunk: list[tuple[str, tuple[str, ...], list[tuple], list[dict]]]) -> list[dict]:
