@@ -196,6 +196,7 @@ class Analysis:
             table = self._sentiment
         else:
             table = _sentiment_table(self.corpus, self.story_keys, self._read("sentiment", None))
+            release_memory()  # the merge's key tables (about 400 MB at a million sentences)
         if self._embedding is not None:
             from analysis.sentiment import with_embedding_scores
 
@@ -245,9 +246,11 @@ class Analysis:
 
     def _frame_table(self, book_name: str) -> pd.DataFrame:
         book = self.codebooks[book_name]
-        return _frame_table(
+        hits = _frame_table(
             self.corpus, self.story_keys, self._read(f"frames-{book_name}", None), book
         )
+        release_memory()  # the merge's key tables
+        return hits
 
     @functools.cached_property
     def term_counts(self) -> pd.DataFrame | None:
@@ -730,10 +733,7 @@ def _sentiment_table(
     sentences = corpus.sentences.reset_index(drop=True)
     for column in ("position", "n_words", "text"):
         merged[column] = sentences[column].array  # same rows, same order (no copy of the text)
-    table = sentence_sentiment_types(merged[list(SCORED_COLUMNS)])
-    del merged
-    release_memory()  # the merge's key tables (about 400 MB at a million sentences)
-    return table
+    return sentence_sentiment_types(merged[list(SCORED_COLUMNS)])
 
 
 def _frame_table(
@@ -757,10 +757,7 @@ def _frame_table(
     merged["frame"] = pd.Categorical(
         merged["frame"], categories=[f.id for f in book.frames], ordered=True
     )
-    table = _hit_types(merged[HIT_COLUMNS], book)
-    del merged, base
-    release_memory()  # the merge's key tables
-    return table
+    return _hit_types(merged[HIT_COLUMNS], book)
 
 
 def _hit_types(table: pd.DataFrame, book: Any) -> pd.DataFrame:
