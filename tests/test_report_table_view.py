@@ -513,3 +513,11 @@ def test_package_warnings_are_shown_without_the_package_path() -> None:
         assert other.startswith("/x/y.py:3: UserWarning: other")
     finally:
         warnings.formatwarning = saved
+
+
+def test_a_table_is_the_same_bytes_when_its_floats_differ_in_the_last_bits():
+    weights = pd.DataFrame({"term": ["u.s", "hugo"], "weight": [0.15180703707886806, 0.1391]})
+    other_cpu = weights.assign(weight=[0.15180703707886778, 0.1391])  # another BLAS kernel
+    assert tv.table_html(weights) == tv.table_html(other_cpu)
+    assert "0.151807037079" in tv.table_html(weights)  # the sort key, 12 significant digits
+    assert tv.table_html(weights) != tv.table_html(weights.assign(weight=[0.1518070371, 0.1391]))
