@@ -54,7 +54,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import parallel
@@ -67,6 +66,7 @@ from analysis.language.actor_extraction import (
 from analysis.language.data import language_data
 from analysis.language.memo import cached_tables, method_hash, table_key
 from analysis.language.tables import (
+    arrow_texts,
     check_group,
     check_table,
     group_values,
@@ -600,7 +600,7 @@ def _computed_quotes(sentences: pd.DataFrame) -> pd.DataFrame:
     them (:func:`_quote_chunks`), not for the whole corpus at once."""
     table = sentences[_SENTENCE_COLUMNS]
     story = pd.factorize(table["story_id"], use_na_sentinel=False)[0]  # first appearance
-    marked = pc.fill_null(pc.match_substring(_arrow_text(table["text"]), '"'), False)
+    marked = pc.fill_null(pc.match_substring(arrow_texts(table["text"]), '"'), False)
     quoted = np.unique(story[marked.to_numpy(zero_copy_only=False)])
     rows: list[dict] = []
     parallel.for_each_chunk(
@@ -612,15 +612,6 @@ def _computed_quotes(sentences: pd.DataFrame) -> pd.DataFrame:
     )
     out = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     return out.astype({"start": np.int64, "end": np.int64, "n_words": np.int64})
-
-
-def _arrow_text(column: pd.Series) -> pa.ChunkedArray:
-    """A text column as Arrow strings (anything but a string as null)."""
-    try:
-        return pa.chunked_array([pa.array(column.array, type=pa.large_string(), from_pandas=True)])
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        values = [t if isinstance(t, str) else None for t in column]
-        return pa.chunked_array([pa.array(values, type=pa.large_string())])
 
 
 def _quote_chunks(

@@ -14,6 +14,7 @@ import itertools
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import scipy.sparse as sp
 
 from analysis._checks import group_labels, require_columns
@@ -22,6 +23,7 @@ from analysis.errors import ParameterError
 __all__ = [
     "SENTENCE_COLUMNS",
     "STORY_COLUMNS",
+    "arrow_texts",
     "check_group",
     "check_stories",
     "check_table",
@@ -148,3 +150,13 @@ def story_records(fields: tuple[str, ...], rows: list[tuple]) -> list:
 @functools.cache
 def _record_type(fields: tuple[str, ...]) -> type:
     return collections.namedtuple("Sentence", fields, rename=True)
+
+
+def arrow_texts(column: pd.Series) -> pa.ChunkedArray:
+    """A text column as Arrow large strings (zero-copy from an Arrow-backed column), anything
+    but a string as null: what is searched for substrings without a Python string per row."""
+    try:
+        return pa.chunked_array([pa.array(column.array, type=pa.large_string(), from_pandas=True)])
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        values = [t if isinstance(t, str) else None for t in column]
+        return pa.chunked_array([pa.array(values, type=pa.large_string())])

@@ -33,7 +33,7 @@ from analysis.errors import ParameterError
 from analysis.language.actor_extraction import actor_mentions, gazetteer_type
 from analysis.language.actor_merging import NAME_SUFFIXES, surname_owner
 from analysis.language.memo import cached_tables, method_hash, table_key
-from analysis.language.tables import corpus_tables
+from analysis.language.tables import arrow_texts, corpus_tables
 from analysis.sentiment.aggregate import (
     NEUTRAL_BAND,
     TARGET_COLUMNS,
@@ -378,15 +378,6 @@ def _containing(texts: pa.ChunkedArray, subs: Sequence[str]) -> np.ndarray:
     return mask
 
 
-def _arrow_texts(column: pd.Series) -> pa.ChunkedArray:
-    """A text column as Arrow strings, anything but a string (a missing text) as null."""
-    try:
-        return pa.chunked_array(pa.array(column.array, type=pa.large_string(), from_pandas=True))
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        values = [t if isinstance(t, str) else None for t in column]
-        return pa.chunked_array([pa.array(values, type=pa.large_string())])
-
-
 def target_mentions(
     sentences: pd.DataFrame,
     targets: Mapping[str, Aliases],
@@ -452,7 +443,7 @@ _METHOD_FILES = ("sentiment/targets.py",)
 
 
 def _target_mentions(sentences: pd.DataFrame, patterns: dict[str, _Compiled]) -> pd.DataFrame:
-    texts = _arrow_texts(sentences["text"])
+    texts = arrow_texts(sentences["text"])
     # a substring test is ~50x cheaper than the boundary regex: run it first
     candidates = _candidate_sentences(texts, patterns)
     positions = np.unique(np.concatenate([np.zeros(0, np.int64), *candidates.values()]))
