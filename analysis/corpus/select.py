@@ -58,8 +58,8 @@ def select_stories(
         raise ParameterError(
             f"no story matches filters={filters!r}, date_from={date_from!r}, date_to={date_to!r}"
         )
-    # every story kept: a shallow copy (copy-on-write) instead of copying every text
-    selected = stories.copy(deep=False) if keep.all() else stories.loc[keep].copy()
+    every = bool(keep.all())  # then a shallow copy (copy-on-write), not a copy of every text
+    selected = stories.copy(deep=False) if every else stories.loc[keep].copy()
     for name, freq in PERIODS.items():
         if name not in selected.columns:
             periods = selected["date"].dt.to_period(freq)
@@ -70,7 +70,7 @@ def select_stories(
             )
     selected = selected.reset_index(drop=True)
     sentences = corpus.sentences
-    if not keep.all():
+    if not every:
         sentences = sentences[sentences["story_id"].isin(selected["story_id"])]
     return Corpus(
         stories=selected,

@@ -620,7 +620,7 @@ def _quote_chunks(
     """Chunks of ``(story_id, fields, rows, mentions)`` of the ``quoted`` stories (positions in
     order of first appearance, ``story`` of each sentence), made one chunk at a time."""
     order = np.argsort(story, kind="stable")  # the sentences of each story together
-    bounds = np.searchsorted(story[order], np.arange(story.max() + 2 if len(story) else 1))
+    bounds = np.r_[0, np.cumsum(np.bincount(story))]  # story s: order[bounds[s] : bounds[s + 1]]
     parts = list(parallel.chunked(quoted))
     for part, mentions in zip(parts, table_story_mentions(sentences, parts), strict=True):
         rows = np.concatenate([order[bounds[s] : bounds[s + 1]] for s in part])

@@ -324,7 +324,7 @@ def _candidate_sentences(
     lower-cased.
     """
     is_text = pc.fill_null(pc.is_valid(texts), False).to_numpy(zero_copy_only=False)
-    lowered: list[pa.ChunkedArray] = []  # computed once, when a target needs it
+    lowered = None  # computed once, when a target needs it
     out: dict[str, np.ndarray] = {}
     for label, (_, needles, cores) in patterns.items():
         if needles is None:
@@ -332,10 +332,10 @@ def _candidate_sentences(
         elif cores is not None:  # case-sensitive: an alias as written is in every match
             mask = _containing(texts, cores)
         else:
-            if not lowered:
-                lowered.append(pc.utf8_lower(texts))
+            if lowered is None:
+                lowered = pc.utf8_lower(texts)
             subs = pc.utf8_lower(pa.array(needles, pa.string())).to_pylist()
-            mask = _containing(lowered[0], subs)
+            mask = _containing(lowered, subs)
         out[label] = np.flatnonzero(mask & is_text)
     return out
 
