@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.cache import KEY_COLUMN, ArticleCache
+from analysis.cache import KEY_COLUMN, ArticleCache, release_memory
 
 __all__ = ["TERM_MATRIX_MEMO", "build_term_matrix", "kept_term_matrix"]
 
@@ -77,7 +77,10 @@ def kept_term_matrix(
         lambda: _matrix_tables(build()),
         cache=store,
     )
-    return _matrix_from_tables(tables, scalars, story_ids)
+    counts = _matrix_from_tables(tables, scalars, story_ids)
+    del tables
+    release_memory()  # the cell table (three int64 columns) and the terms' Python list
+    return counts
 
 
 def _matrix_tables(counts: Any) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
