@@ -9,6 +9,7 @@ from pandas.testing import assert_frame_equal
 
 from analysis.corpus import stories_from_texts
 from analysis.errors import ParameterError
+from analysis.language import clusters as clusters_module
 from analysis.language import term_counts, topic_model
 from analysis.language.clusters import (
     CLUSTER_COLUMNS,
@@ -18,6 +19,7 @@ from analysis.language.clusters import (
     STORY_TOPIC_COLUMNS,
     cluster_stability,
     latent_dimensions,
+    latent_vectors,
     story_clusters,
     story_topic_shares,
     story_topics,
@@ -267,3 +269,34 @@ def test_cluster_stability(sixty):
     assert arbitrary["nmi"].mean() < 0.8  # no structure: the partition depends on the seed
     with pytest.raises(ParameterError, match="at least two distinct seeds"):
         cluster_stability(sixty, seeds=(3, 3))
+
+
+@pytest.mark.parametrize("shape", [(40, 300), (300, 40)])
+@pytest.mark.parametrize("dense_gram", [10_000, 5])
+def test_latent_vectors_are_the_truncated_svd(shape, dense_gram, monkeypatch):
+    """U_d S_d of the exact SVD, signs fixed (largest entry positive), from the stories' side
+    or the terms' side, by a dense eigendecomposition or by Lanczos iteration."""
+    import scipy.sparse as sp
+
+    monkeypatch.setattr(clusters_module, "DENSE_GRAM", dense_gram)
+    x = sp.random(*shape, density=0.1, random_state=np.random.default_rng(3), format="csr")
+    dims = 8
+    got = latent_vectors(x, dims, seed=0)
+    u, s, _ = np.linalg.svd(x.toarray(), full_matrices=False)
+    want = u[:, :dims] * s[:dims]
+    want = want * np.sign(want[np.argmax(np.abs(want), axis=0), np.arange(dims)])
+    assert got.shape == (shape[0], dims)
+    np.testing.assert_allclose(got, want, atol=1e-8)
+    assert latent_vectors(x, dims, seed=0).tobytes() == got.tobytes()
+
+
+def test_explained_variance_is_that_of_the_svd():
+    """The k-means fit reports the share of the TF-IDF's total variance its dimensions keep,
+    as scikit-learn's TruncatedSVD computes it."""
+    from sklearn.decomposition import TruncatedSVD
+
+    stories = themed_stories(12, list(THEMES))
+    x, _ = clusters_module._story_tfidf(stories, None, (1, 2))
+    fit = clusters_module._kmeans(x, 5, seed=0, n_init=2, n_components=20)
+    svd = TruncatedSVD(n_components=20, algorithm="arpack", random_state=0).fit(x)
+    assert fit.explained_variance == pytest.approx(svd.explained_variance_ratio_.sum(), rel=1e-9)
