@@ -10,6 +10,7 @@ from pandas.testing import assert_frame_equal
 from analysis.corpus import stories_from_texts
 from analysis.errors import ParameterError
 from analysis.language import clusters as clusters_module
+from analysis.language import latent as latent_module
 from analysis.language import term_counts, topic_model
 from analysis.language.clusters import (
     CLUSTER_COLUMNS,
@@ -19,7 +20,6 @@ from analysis.language.clusters import (
     STORY_TOPIC_COLUMNS,
     cluster_stability,
     latent_dimensions,
-    latent_vectors,
     story_clusters,
     story_topic_shares,
     story_topics,
@@ -278,16 +278,16 @@ def test_latent_vectors_are_the_truncated_svd(shape, dense_gram, monkeypatch):
     or the terms' side, by a dense eigendecomposition or by Lanczos iteration."""
     import scipy.sparse as sp
 
-    monkeypatch.setattr(clusters_module, "DENSE_GRAM", dense_gram)
+    monkeypatch.setattr(latent_module, "DENSE_GRAM", dense_gram)
     x = sp.random(*shape, density=0.1, random_state=np.random.default_rng(3), format="csr")
     dims = 8
-    got = latent_vectors(x, dims, seed=0)
+    got = latent_module.latent_vectors(x, dims, seed=0)
     u, s, _ = np.linalg.svd(x.toarray(), full_matrices=False)
     want = u[:, :dims] * s[:dims]
     want = want * np.sign(want[np.argmax(np.abs(want), axis=0), np.arange(dims)])
     assert got.shape == (shape[0], dims)
     np.testing.assert_allclose(got, want, atol=1e-8)
-    assert latent_vectors(x, dims, seed=0).tobytes() == got.tobytes()
+    assert latent_module.latent_vectors(x, dims, seed=0).tobytes() == got.tobytes()
 
 
 def test_explained_variance_is_that_of_the_svd():

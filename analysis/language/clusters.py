@@ -17,8 +17,8 @@ analysis*, JASIS 41: 391-407; MacQueen 1967 and Arthur & Vassilvitskii 2007 for 
        groups stories by the cosine of their reduced vectors. The SVD is computed exactly, by
        the Lanczos method (ARPACK's implicitly restarted Lanczos, Lehoucq, Sorensen & Yang
        1998, through ``scipy.sparse.linalg.eigsh``) on the smaller of ``X Xᵀ`` and ``Xᵀ X``,
-       given as products with ``X`` (:func:`latent_vectors`); a dense eigendecomposition of
-       that Gram matrix when it has at most :data:`DENSE_GRAM` rows. Its workspace grows with
+       given as products with ``X`` (:func:`analysis.language.latent.latent_vectors`); a
+       dense eigendecomposition of that Gram matrix when it is small. Its workspace grows with
        the stories, not the vocabulary. The randomized SVD used before (Halko, Martinsson &
        Tropp 2011, scikit-learn's default) held arrays of terms x (dimensions + 10): +0.9 GB
        at 25,000 AllSides stories, against +0.2 GB; it took 32 s, against 13 s; and its
@@ -92,6 +92,7 @@ import scipy.sparse as sp
 
 from analysis._checks import positive_int
 from analysis.errors import ParameterError
+from analysis.language.latent import latent_vectors, total_variance
 from analysis.language.memo import cached_tables, inputs_key, library_versions, method_hash
 from analysis.language.tables import (
     check_group,
@@ -125,7 +126,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CLUSTER_COLUMNS",
     "CLUSTER_STORY_COLUMNS",
-    "DENSE_GRAM",
     "MIN_CLUSTER_STORIES",
     "N_COMPONENTS",
     "N_INIT",
@@ -134,7 +134,6 @@ __all__ = [
     "StoryClusters",
     "cluster_stability",
     "latent_dimensions",
-    "latent_vectors",
     "story_clusters",
     "story_topic_shares",
     "story_topics",
@@ -145,10 +144,6 @@ MIN_CLUSTER_STORIES = 200
 #: Most dimensions of the latent semantic space (scikit-learn's example; Deerwester et al. 1990).
 N_COMPONENTS = 100
 
-#: Gram matrices (stories x stories, or terms x terms when there are fewer terms) of at most
-#: this many rows are decomposed densely (``numpy.linalg.eigh``: 32 MB at 2,000 rows); larger
-#: ones by Lanczos iteration (:func:`latent_vectors`).
-DENSE_GRAM = 2_000
 #: At least this many stories per dimension of the latent space.
 STORIES_PER_COMPONENT = 10
 #: k-means restarts (k-means++ starts); the run with the lowest inertia is kept.
@@ -314,47 +309,6 @@ def latent_dimensions(n_stories: int, n_clusters: int) -> int:
     return min(N_COMPONENTS, max(n_clusters, n_stories // STORIES_PER_COMPONENT))
 
 
-def latent_vectors(x: sp.spmatrix, dims: int, seed: int) -> np.ndarray:
-    """``U_d S_d`` of the truncated SVD of ``x`` (rows: the rows of ``x``; columns: the ``dims``
-    largest singular values, descending), each column's sign fixed so that its largest entry in
-    absolute value is positive.
-
-    Eigenvectors of the smaller Gram matrix: ``X Xᵀ = U S² Uᵀ`` gives ``U S`` directly,
-    ``Xᵀ X = V S² Vᵀ`` gives it as ``X V``. Neither is formed when large: ARPACK's Lanczos
-    iteration (start vector drawn with ``seed``) needs only products with ``x`` and ``xᵀ``.
-    ``dims`` must be below both sides of ``x``.
-    """
-    from scipy.sparse.linalg import LinearOperator, eigsh
-
-    x = sp.csr_matrix(x, dtype=np.float64)
-    xt = x.T.tocsr()
-    rows_side = x.shape[0] <= x.shape[1]
-    a, b = (x, xt) if rows_side else (xt, x)  # the Gram matrix is a @ b
-    size = a.shape[0]
-    if size <= DENSE_GRAM:
-        values, vectors = np.linalg.eigh((a @ b).toarray())
-    else:
-        gram = LinearOperator((size, size), matvec=lambda v: a @ (b @ v), dtype=np.float64)
-        start = np.random.RandomState(seed).uniform(-1, 1, size)
-        values, vectors = eigsh(gram, k=dims, v0=start)
-    order = np.argsort(values)[::-1][:dims]
-    vectors = vectors[:, order]
-    if rows_side:
-        latent = vectors * np.sqrt(np.clip(values[order], 0, None))
-    else:
-        latent = np.asarray(x @ vectors)
-    signs = np.sign(latent[np.argmax(np.abs(latent), axis=0), np.arange(latent.shape[1])])
-    return latent * np.where(signs == 0, 1.0, signs)
-
-
-def _total_variance(x: sp.spmatrix) -> float:
-    """The sum of the column variances of ``x`` (the denominator of the explained variance)."""
-    n = x.shape[0]
-    means = np.asarray(x.sum(axis=0)).ravel() / n
-    squares = float(x.multiply(x).sum()) / n
-    return squares - float(means @ means)
-
-
 def _kmeans(
     x: sp.csr_matrix, k: int, seed: int, n_init: int, n_components: int | None
 ) -> _Assignment:
@@ -366,7 +320,7 @@ def _kmeans(
         n_components = latent_dimensions(x.shape[0], k)
     dims = max(1, min(n_components, x.shape[0] - 1, x.shape[1] - 1))
     latent = latent_vectors(x, dims, seed)
-    explained = float(latent.var(axis=0).sum() / _total_variance(x))
+    explained = float(latent.var(axis=0).sum() / total_variance(x))
     z = normalize(latent)
     del latent
     model = KMeans(n_clusters=k, init="k-means++", n_init=n_init, random_state=seed)
@@ -396,7 +350,7 @@ def _kmeans(
 #: Name of the cached k-means fits (bump when their layout changes), the source files that
 #: decide them and the libraries whose numerics they depend on (:mod:`analysis.language.memo`).
 _MEMO_NAME = "story-kmeans-1"
-_METHOD_FILES = ("language/clusters.py",)
+_METHOD_FILES = ("language/clusters.py", "language/latent.py")
 _LIBRARIES = ("scikit-learn", "numpy", "scipy")
 _FIT_COLUMNS = ("labels", "distance", "similarity", "margin")
 
