@@ -59,7 +59,7 @@ import secrets
 import sys
 import time
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -165,11 +165,12 @@ def _read_rows(
     columns: Sequence[str] | None,
     keys: set[str] | None,
     exclude: Sequence[str] = (),
+    dictionary: Sequence[str] = (),
 ) -> pa.Table:
     """The rows of a pack file (``columns`` and ``_key`` only, when given; never those in
-    ``exclude``), keeping only those of ``keys`` when the pack covers more; read one row group
-    at a time."""
-    parquet = pq.ParquetFile(handle)
+    ``exclude``; those in ``dictionary`` dictionary-encoded), keeping only those of ``keys``
+    when the pack covers more; read one row group at a time."""
+    parquet = pq.ParquetFile(handle, read_dictionary=list(dictionary) or None)
     names = parquet.schema_arrow.names
     wanted = None
     if columns is not None:
@@ -182,8 +183,11 @@ def _read_rows(
     for group in range(parquet.num_row_groups):
         part = parquet.read_row_group(group, columns=wanted)
         if key_array is not None and KEY_COLUMN in part.column_names:
-            values = key_array.cast(part.schema.field(KEY_COLUMN).type)
-            part = part.filter(pc.is_in(part[KEY_COLUMN], value_set=values))
+            column = part[KEY_COLUMN]
+            if pa.types.is_dictionary(column.type):
+                column = column.cast(column.type.value_type)
+            values = key_array.cast(column.type)
+            part = part.filter(pc.is_in(column, value_set=values))
         parts.append(part)
     if not parts:
         return parquet.schema_arrow.empty_table().select(wanted or names)
@@ -346,13 +350,15 @@ class ArticleCache:
         exclude: Sequence[str] = (),
         keys: set[str] | None = None,
         arrow: bool = False,
+        dictionary: Sequence[str] = (),
     ) -> Any:
         """A pack's rows, checked against its manifest; ``None`` if corrupt or unreadable.
 
         A DataFrame, or with ``arrow=True`` an Arrow table.
 
         Only ``columns`` (and ``_key``) are read when given, never those in ``exclude``; only
-        the rows of ``keys`` are kept when they are fewer than the pack's.
+        the rows of ``keys`` are kept when they are fewer than the pack's. Columns in
+        ``dictionary`` are read dictionary-encoded (categories in pandas).
 
         Raises:
             _Vanished: the pack was deleted (merged away) after it was listed.
@@ -365,7 +371,7 @@ class ArticleCache:
                 if digest.hexdigest() != manifest["sha256"]:
                     raise ValueError("checksum mismatch")
                 handle.seek(0)
-                table = _read_rows(handle, manifest, columns, keys, exclude)
+                table = _read_rows(handle, manifest, columns, keys, exclude, dictionary)
             if KEY_COLUMN not in table.column_names:
                 raise ValueError(f"no {KEY_COLUMN!r} column")
             frame = table if arrow else table.to_pandas()
@@ -449,42 +455,62 @@ class ArticleCache:
         of the rows returned plus one pack. Returns ``(None, all keys)`` when nothing is cached.
         """
         wanted = set(keys)
-        if not self.enabled or not wanted:
+        frames = list(
+            self.load_packs(component, version, wanted, columns=columns, exclude=exclude)
+        )
+        if not frames:
             return None, wanted
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return frame.reset_index(drop=True), wanted
+
+    def load_packs(
+        self,
+        component: str,
+        version: str,
+        wanted: set[str],
+        *,
+        columns: Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
+        dictionary: Sequence[str] = (),
+    ) -> Iterator[pd.DataFrame]:
+        """The rows cached for the keys of ``wanted``, one pack at a time (see :meth:`load`);
+        the keys found are removed from ``wanted``, so it ends as the keys that are missing.
+        Columns in ``dictionary`` are read as categories (a repeated text held once)."""
+        if not self.enabled or not wanted:
+            return
         folder = self._folder(component, version)
-        frames: list[pd.DataFrame] = []
-        found: set[str] = set()
         for _attempt in range(READ_ATTEMPTS):
             if not folder.is_dir():
-                break
+                return
             try:
                 with self._lock(folder):
                     packs = self._list_locked(folder)
             except OSError as exc:  # the lock file cannot be created, or a timeout
                 self._fault(folder, exc)
-                return None, wanted
+                return
             vanished = False
             for data, manifest in packs:
-                covered = wanted.intersection(manifest["keys"]) - found
+                covered = wanted.intersection(manifest["keys"])
                 if not covered:
                     continue
                 try:
                     frame = self._read_pack(
-                        data, manifest, columns=columns, exclude=exclude, keys=covered
+                        data,
+                        manifest,
+                        columns=columns,
+                        exclude=exclude,
+                        keys=covered,
+                        dictionary=dictionary,
                     )
                 except _Vanished:
                     vanished = True
                     continue
                 if frame is None:
                     continue
-                frames.append(frame)
-                found |= covered
-            if not vanished or found == wanted:
-                break
-        if not frames:
-            return None, wanted
-        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        return frame.reset_index(drop=True), wanted - found
+                wanted -= covered
+                yield frame
+            if not vanished or not wanted:
+                return
 
     def store(
         self, component: str, version: str, frame: pd.DataFrame, *, keys: Iterable[str]

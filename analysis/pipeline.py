@@ -40,6 +40,7 @@ from analysis.corpus import Corpus
 from analysis.errors import ParameterError
 from analysis.framing import TIMEOUT_COLUMNS, MatchTimeoutWarning, warn_match_timeouts
 from analysis.parallel import for_each_chunk
+from analysis.pass_tables import PassTables
 
 __all__ = [
     "FLUSH_ARTICLES",
@@ -58,60 +59,6 @@ __all__ = [
 FLUSH_ARTICLES = 1024
 
 # --------------------------------------------------------------------------- the result
-
-
-class PassTables:
-    """Where the per-article results of a pass are: the cache, and rows kept in memory.
-
-    Rows are in memory when the cache is off (``cache=False``), cannot be written, or for
-    articles whose frames are incomplete (a regex time-out; never cached). Reads go to the cache
-    first; keys found nowhere (a pack deleted since, e.g. by another process) are recomputed in
-    this process by ``recompute``.
-    """
-
-    def __init__(
-        self,
-        store: ArticleCache,
-        versions: dict[str, str],
-        keys: Sequence[str],
-        recompute: Any = None,
-    ) -> None:
-        self.store = store
-        self.versions = versions
-        self.keys = list(keys)
-        self.recompute = recompute
-        self.memory: dict[str, list[pd.DataFrame]] = {}
-        self.in_memory: dict[str, set[str]] = {}
-        self.stored = store.enabled
-
-    def keep(self, name: str, frame: pd.DataFrame, keys: set[str]) -> None:
-        """Keep ``frame`` (the rows of ``keys``) in memory."""
-        self.memory.setdefault(name, []).append(frame)
-        self.in_memory.setdefault(name, set()).update(keys)
-
-    def read(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame | None:
-        """Every row of component ``name`` for the pass' keys (``columns`` and ``_key`` only)."""
-        wanted = set(self.keys) - self.in_memory.get(name, set())
-        parts: list[pd.DataFrame] = []
-        if wanted and self.stored:
-            reader = self.store if self.store.enabled else ArticleCache(self.store.root)
-            found, wanted = reader.load(name, self.versions[name], wanted, columns=columns)
-            if found is not None:
-                parts.append(found)
-        if wanted and self.recompute is not None:
-            again = self.recompute(name, wanted)
-            parts.append(again if columns is None else again[_present(again, columns)])
-        for frame in self.memory.get(name, []):
-            parts.append(frame if columns is None else frame[_present(frame, columns)])
-        parts = [p for p in parts if p is not None]
-        kept = [p for p in parts if len(p)] or parts[:1]
-        if not kept:
-            return None
-        return pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
-
-
-def _present(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
-    return [c for c in dict.fromkeys([KEY_COLUMN, *columns]) if c in frame.columns]
 
 
 class _LazyHits(Mapping[str, pd.DataFrame]):
@@ -284,9 +231,11 @@ class Analysis:
     def _built_term_matrix(self) -> Any:
         from analysis.term_matrix import build_term_matrix
 
-        return build_term_matrix(
-            self.keyed_terms, self.story_keys, tuple(self.corpus.stories["story_id"])
-        )
+        if self._keyed_terms is not None or self._tables is None or "keyed_terms" in self.__dict__:
+            parts: Any = [self.keyed_terms]
+        else:  # pack by pack: all the term rows of 25,000 articles take 1.3 GB
+            parts = self._tables.read_parts("terms", dictionary=[KEY_COLUMN, "term"])
+        return build_term_matrix(parts, self.story_keys, tuple(self.corpus.stories["story_id"]))
 
 
 def _library_version(name: str) -> str:

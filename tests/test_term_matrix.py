@@ -25,3 +25,59 @@ def test_term_matrix_kept_in_the_cache_equals_the_built_one(seed_corpus, tmp_pat
     other = pipeline.analyze(corpus, cache=store, workers=1, codebooks=()).term_matrix()
     assert other.doc_ids == tuple(corpus.stories["story_id"]) and other.matrix.shape[0] == 2
     assert len(other.terms) < len(built.terms)
+
+
+def test_term_matrix_built_from_parts_equals_the_one_from_all_rows(seed_corpus, tmp_path):
+    """The rows given in parts (as categories or as strings, a key's rows split across parts,
+    repeated (key, term) rows summed) give the matrix that all the rows at once give."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis.cache import KEY_COLUMN
+    from analysis.term_matrix import build_term_matrix
+
+    result = pipeline.analyze(seed_corpus, cache=False, workers=1, codebooks=())
+    rows = result.keyed_terms
+    whole = build_term_matrix([rows], result.story_keys, tuple(seed_corpus.stories["story_id"]))
+    shuffled = rows.sample(frac=1.0, random_state=np.random.RandomState(0))
+    cuts = np.linspace(0, len(shuffled), 6).astype(int)
+    parts = [shuffled.iloc[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+    parts[1] = parts[1].astype({KEY_COLUMN: "category", "term": "category"})
+    twice = pd.concat([parts[4].assign(count=1), parts[4].assign(count=parts[4]["count"] - 1)])
+    given = [None, *parts[:4], rows.iloc[:0], twice]
+    split = build_term_matrix(given, result.story_keys, tuple(seed_corpus.stories["story_id"]))
+    assert split.doc_ids == whole.doc_ids and split.terms == whole.terms
+    assert split.terms == tuple(sorted(whole.terms))
+    assert (split.matrix != whole.matrix).nnz == 0 and split.matrix.nnz == whole.matrix.nnz
+    cells = int(whole.matrix.sum())
+    assert cells == int(rows["count"].sum()) and cells > 1000
+    empty = build_term_matrix([], ["a"], ("s",))
+    assert empty.matrix.shape == (1, 0) and empty.terms == ()
+
+
+def test_cached_rows_read_pack_by_pack_and_as_categories(seed_corpus, tmp_path):
+    """load_packs gives the rows load gives, a pack at a time, the asked columns as
+    categories, and leaves the keys it did not find in the set it was given."""
+    import pandas as pd
+
+    from analysis.cache import KEY_COLUMN
+
+    store = ArticleCache(tmp_path)
+    result = pipeline.analyze(seed_corpus, cache=store, workers=1, codebooks=())
+    version = result._tables.versions["terms"]
+    keys = set(result.story_keys)
+    whole, missing = store.load("terms", version, keys | {"absent"})
+    assert missing == {"absent"}
+    wanted = keys | {"absent"}
+    parts = list(store.load_packs("terms", version, wanted, dictionary=[KEY_COLUMN, "term"]))
+    assert wanted == {"absent"} and parts
+    assert all(isinstance(p[KEY_COLUMN].dtype, pd.CategoricalDtype) for p in parts)
+    joined = pd.concat([p.astype({KEY_COLUMN: str, "term": str}) for p in parts])
+    order = [KEY_COLUMN, "term"]
+    pd.testing.assert_frame_equal(
+        joined.sort_values(order).reset_index(drop=True),
+        whole.astype({KEY_COLUMN: str, "term": str}).sort_values(order).reset_index(drop=True),
+    )
+    one = {sorted(keys)[0]}
+    (part,) = store.load_packs("terms", version, set(one), dictionary=[KEY_COLUMN])
+    assert set(part[KEY_COLUMN].astype(str)) == one
