@@ -70,8 +70,7 @@ from analysis.language.tables import (
     check_group,
     check_table,
     group_values,
-    plain_stories,
-    sentences_by_story,
+    story_parts,
     story_records,
 )
 
@@ -605,7 +604,7 @@ def _computed_quotes(sentences: pd.DataFrame) -> pd.DataFrame:
     rows: list[dict] = []
     parallel.for_each_chunk(
         _chunk_quotes,
-        _quote_chunks(sentences, table, story, quoted),
+        _quote_chunks(sentences, quoted),
         rows.extend,
         n_items=len(quoted),
         desc="finding quotations",
@@ -615,17 +614,14 @@ def _computed_quotes(sentences: pd.DataFrame) -> pd.DataFrame:
 
 
 def _quote_chunks(
-    sentences: pd.DataFrame, table: pd.DataFrame, story: np.ndarray, quoted: np.ndarray
+    sentences: pd.DataFrame, quoted: np.ndarray
 ) -> Iterator[list[tuple[str, tuple[str, ...], list[tuple], list[dict]]]]:
     """Chunks of ``(story_id, fields, rows, mentions)`` of the ``quoted`` stories (positions in
-    order of first appearance, ``story`` of each sentence), made one chunk at a time."""
-    order = np.argsort(story, kind="stable")  # the sentences of each story together
-    bounds = np.r_[0, np.cumsum(np.bincount(story))]  # story s: order[bounds[s] : bounds[s + 1]]
+    order of first appearance), made one chunk at a time."""
     parts = list(parallel.chunked(quoted))
-    for part, mentions in zip(parts, table_story_mentions(sentences, parts), strict=True):
-        rows = np.concatenate([order[bounds[s] : bounds[s + 1]] for s in part])
-        plain = plain_stories(sentences_by_story(table.iloc[np.sort(rows)], _SENTENCE_COLUMNS))
-        yield [(*p, m) for p, m in zip(plain, mentions, strict=True)]
+    plain = story_parts(sentences, _SENTENCE_COLUMNS, parts)
+    for stories, mentions in zip(plain, table_story_mentions(sentences, parts), strict=True):
+        yield [(*p, m) for p, m in zip(stories, mentions, strict=True)]
 
 
 def _chunk_quotes(chunk: list[tuple[str, tuple[str, ...], list[tuple], list[dict]]]) -> list[dict]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import functools
 import itertools
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,8 @@ __all__ = [
     "group_values",
     "plain_stories",
     "sentences_by_story",
+    "story_count",
+    "story_parts",
     "story_records",
 ]
 
@@ -139,6 +142,28 @@ def plain_stories(stories: list[tuple[str, list]]) -> list[PlainStory]:
         (sid, tuple(sents[0]._fields) if sents else (), [tuple(r) for r in sents])
         for sid, sents in stories
     ]
+
+
+def story_parts(
+    sentences: pd.DataFrame, columns: list[str], parts: Iterable[Sequence[int]]
+) -> Iterator[list[PlainStory]]:
+    """For each part of ``parts`` (stories by their position in order of first appearance,
+    ascending), the :func:`plain_stories` of :func:`sentences_by_story` for those stories, made
+    one part at a time: the records of every sentence of a large corpus are never held at once.
+    """
+    table = sentences[columns]
+    story = pd.factorize(table["story_id"], use_na_sentinel=False)[0]
+    order = np.argsort(story, kind="stable")  # the sentences of each story together
+    bounds = np.r_[0, np.cumsum(np.bincount(story))]  # story s: order[bounds[s] : bounds[s + 1]]
+    for part in parts:
+        rows = [order[bounds[s] : bounds[s + 1]] for s in part]
+        kept = np.sort(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
+        yield plain_stories(sentences_by_story(table.iloc[kept], columns))
+
+
+def story_count(sentences: pd.DataFrame) -> int:
+    """The number of distinct ``story_id`` values of a sentences table (missing counted once)."""
+    return len(pd.unique(sentences["story_id"]))
 
 
 def story_records(fields: tuple[str, ...], rows: list[tuple]) -> list:
