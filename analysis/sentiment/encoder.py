@@ -223,6 +223,9 @@ def _onnx_runtime(path: Path, threads: int | None) -> _Runtime:
     # Idle worker threads sleep instead of spinning: on a busy or shared machine spinning burnt
     # 40 % more CPU time for the same texts (measured: 68 against 49 texts per CPU-second).
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # No memory arena: it keeps the largest batch's buffers for the process's lifetime (3,000
+    # rated texts: 685 MB resident after encoding with it, 485 MB without, 16 s either way)
+    options.enable_cpu_mem_arena = False
     if threads:
         options.intra_op_num_threads = threads
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
