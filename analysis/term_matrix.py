@@ -26,7 +26,7 @@ from analysis.cache import KEY_COLUMN, ArticleCache, release_memory
 __all__ = ["TERM_MATRIX_MEMO", "build_term_matrix", "kept_term_matrix"]
 
 #: Name of the kept term matrices (bump when :func:`_matrix_tables` changes).
-TERM_MATRIX_MEMO = "term-matrix-1"
+TERM_MATRIX_MEMO = "term-matrix-2"
 
 
 def build_term_matrix(
@@ -103,35 +103,42 @@ def kept_term_matrix(
 
 
 def _matrix_tables(counts: Any) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    """A ``TermCounts`` as tables (its non-zero cells in row order, its terms) for the cache."""
+    """A ``TermCounts`` as tables for the cache: its non-zero cells in row order (column and
+    count as 32-bit integers), the number of cells of each row, its terms. At 25,000 stories
+    the cells take 91 MB instead of the 274 MB of three 64-bit columns, and reading them back
+    peaks that much lower."""
     matrix = counts.matrix
-    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    small = not matrix.nnz or abs(matrix.data).max() <= np.iinfo(np.int32).max
     cells = pd.DataFrame(
         {
-            "row": rows,
-            "column": matrix.indices.astype(np.int64),
-            "count": matrix.data.astype(np.int64),
+            "column": matrix.indices.astype(np.int32),
+            "count": matrix.data.astype(np.int32 if small else np.int64),
         }
     )
+    rows = pd.DataFrame({"n_cells": np.diff(matrix.indptr).astype(np.int64)})
     terms = pd.DataFrame({"term": list(counts.terms)})
-    return {"cells": cells, "terms": terms}, {"n_rows": int(matrix.shape[0])}
+    return {"cells": cells, "rows": rows, "terms": terms}, {"n_columns": len(counts.terms)}
 
 
 def _matrix_from_tables(
     tables: dict[str, pd.DataFrame], scalars: dict[str, Any], story_ids: tuple
 ) -> Any:
-    """The inverse of :func:`_matrix_tables` (the same matrix, cell for cell)."""
+    """The inverse of :func:`_matrix_tables` (the same matrix, cell for cell, int64 counts)."""
     import scipy.sparse as sp
 
     from analysis.language import TermCounts
 
     cells, terms = tables["cells"], tables["terms"]["term"].tolist()
-    n_rows = int(scalars["n_rows"])
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cells["row"].to_numpy(np.int64), minlength=n_rows), out=indptr[1:])
+    sizes = tables["rows"]["n_cells"].to_numpy(np.int64)
+    indptr = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=indptr[1:])
     matrix = sp.csr_matrix(
-        (cells["count"].to_numpy(np.int64), cells["column"].to_numpy(np.int64), indptr),
-        shape=(n_rows, len(terms)),
+        (
+            cells["count"].to_numpy(np.int64),
+            np.array(cells["column"], dtype=np.int32),  # a copy: Arrow buffers are read-only
+            indptr,
+        ),
+        shape=(len(sizes), int(scalars["n_columns"])),
     )
     matrix.sort_indices()
     return TermCounts(story_ids, tuple(str(t) for t in terms), matrix)

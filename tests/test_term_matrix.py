@@ -20,6 +20,12 @@ def test_term_matrix_kept_in_the_cache_equals_the_built_one(seed_corpus, tmp_pat
         assert counts.terms == built.terms and len(counts.terms) > 1000
         assert counts.matrix.dtype == built.matrix.dtype
         assert (counts.matrix != built.matrix).nnz == 0
+    from analysis.term_matrix import _matrix_tables
+
+    tables, scalars = _matrix_tables(built)  # what is stored: 32-bit cells, cells per row
+    assert tables["cells"].dtypes.astype(str).tolist() == ["int32", "int32"]
+    assert tables["rows"]["n_cells"].tolist() == built.matrix.getnnz(axis=1).tolist()
+    assert scalars == {"n_columns": len(built.terms)}
     texts = list(seed_corpus.stories["raw_text"].iloc[[2, 0]])  # other stories: another entry
     corpus = stories_from_texts(texts)
     other = pipeline.analyze(corpus, cache=store, workers=1, codebooks=()).term_matrix()
