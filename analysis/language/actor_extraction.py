@@ -751,10 +751,12 @@ def _actor_table(
     labels, index = group_values(stories, group)
     group_of = dict(zip(stories["story_id"].astype(str), (labels[i] for i in index), strict=True))
     mentions = mentions.assign(group=mentions["story_id"].map(group_of))
-    # the type of an actor is the type of its longest mention (first one on ties)
-    mentions["_len"] = mentions["surface"].str.len()
-    mentions["_pos"] = np.arange(len(mentions))
-    ordered = mentions.sort_values(
+    # the type of an actor is the type of its longest mention (first one on ties), found on
+    # the columns it needs (sorting every column of 1.5 million mentions took 0.3 GB more)
+    narrow = mentions[["group", "actor", "type"]].assign(
+        _len=mentions["surface"].str.len(), _pos=np.arange(len(mentions))
+    )
+    ordered = narrow.sort_values(
         ["group", "actor", "_len", "_pos"], ascending=[True, True, False, True], kind="stable"
     )
     keys = ["group", "actor"]
