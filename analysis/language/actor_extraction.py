@@ -590,7 +590,9 @@ def _mentions_table(stories: list[list[dict]]) -> pd.DataFrame:
     sizes = [len(ms) for ms in stories]
     columns: dict[str, Any] = {"_story": np.repeat(np.arange(len(stories)), sizes)}
     for field in _MENTION_FIELDS:
-        columns[field] = [m[field] for ms in stories for m in ms]
+        values = [m[field] for ms in stories for m in ms]
+        # no mention at all: object columns, as a table of no rows has (not float)
+        columns[field] = values if len(values) else pd.Series(values, dtype=object)
     frame = pd.DataFrame(columns)
     types = {"_story": np.int64, "sentence_index": np.int64, "start": np.int64}
     types.update({"end": np.int64, "n_words": np.int64, "titled": bool})
