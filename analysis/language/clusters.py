@@ -143,7 +143,6 @@ __all__ = [
 MIN_CLUSTER_STORIES = 200
 #: Most dimensions of the latent semantic space (scikit-learn's example; Deerwester et al. 1990).
 N_COMPONENTS = 100
-
 #: At least this many stories per dimension of the latent space.
 STORIES_PER_COMPONENT = 10
 #: k-means restarts (k-means++ starts); the run with the lowest inertia is kept.

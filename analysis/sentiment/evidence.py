@@ -204,7 +204,7 @@ def _group_evidence(
         ).drop(index=taken)
         rest = rest.sort_values(["_g", "_off", "_story_off", "_story", "_order"], kind="stable")
         picks.append(rest.groupby("_g", sort=False).head(typical).assign(direction="typical"))
-    chosen = pd.concat(picks) if picks else frame.iloc[:0].assign(direction="")
+    chosen = pd.concat(picks)  # never empty of tables: one per direction
     chosen["rank"] = chosen.groupby(["_g", "direction"], sort=False).cumcount() + 1
     chosen["_dir"] = chosen["direction"].map(_DIRECTIONS).astype("int64")
     chosen = chosen.sort_values(["_g", "_dir", "rank"], kind="stable")
