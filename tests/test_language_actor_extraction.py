@@ -7,7 +7,8 @@ import pytest
 from analysis.corpus import stories_from_texts
 from analysis.errors import ParameterError
 from analysis.language import actor_extraction
-from analysis.language.actor_extraction import MENTION_COLUMNS, actor_mentions, actors
+from analysis.language.actor_extraction import MENTION_COLUMNS, actor_mentions
+from analysis.language.actor_table import actors
 from tests.conftest import JAPAN, LOS_ANGELES, RUSSIA, WASHINGTON
 
 #: Every actor the extractor finds in the seeds, hand-checked (see the module docstring):

@@ -7,13 +7,14 @@ import pytest
 from analysis.corpus import stories_from_texts
 from analysis.errors import ParameterError
 from analysis.language import actor_merging
-from analysis.language.actor_extraction import actor_mentions, actors
+from analysis.language.actor_extraction import actor_mentions
 from analysis.language.actor_merging import (
     AMBIGUOUS_COLUMNS,
     DOMINANT_SHARE,
     ambiguous_surnames,
     surname_owner,
 )
+from analysis.language.actor_table import actors
 
 
 def _story_actors(*texts: str) -> list[list[tuple[str, str]]]:

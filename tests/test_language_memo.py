@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from analysis.cache import ArticleCache
-from analysis.language import actor_extraction, quotations
+from analysis.language import actor_extraction, actor_table, quotations
 from analysis.language.memo import (
     LastResult,
     cached_tables,
@@ -21,7 +22,7 @@ from analysis.language.memo import (
     write_tables,
 )
 from analysis.language.topics import topic_model
-from analysis.sentiment.targets import target_mentions
+from analysis.sentiment.targets import corpus_targets, default_targets, target_mentions
 
 
 @pytest.fixture
@@ -156,6 +157,41 @@ def test_mentions_and_quotes_from_the_cache_equal_the_computed_ones(
     assert_frame_equal(quotations.quotes(seed_corpus.sentences), quotes, check_exact=True)
     maduro = again.loc[again["surface"] == "Maduro", "actor"]
     assert maduro.iloc[0] == "Nicolás Maduro"
+
+
+def test_actor_tables_and_default_targets_from_the_cache_need_no_mentions(
+    seed_corpus, fresh_cache, monkeypatch
+):
+    """Read again, the actor table of a grouping and the default targets come from the cache:
+    the mentions are not loaded; another grouping or ``top_n`` is another table."""
+    by_story = actor_table.actors(seed_corpus)
+    sides = dataclasses.replace(
+        seed_corpus, stories=seed_corpus.stories.assign(side=["a", "b", "a", "b"])
+    )
+    by_side = actor_table.actors(sides, group="side", top_n=3)
+    targets = default_targets(seed_corpus.sentences)
+    assert targets == corpus_targets(seed_corpus)
+    assert list(targets)[:3] == ["Russia", "United States", "Nicolás Maduro"]
+    assert {"actor-table", "default-targets"} <= {p.name for p in fresh_cache.iterdir()}
+
+    def no_mentions(*args, **kwargs):
+        raise AssertionError("the mentions were loaded")
+
+    monkeypatch.setattr(actor_table, "actor_mentions", no_mentions)
+    monkeypatch.setattr("analysis.sentiment.targets.actor_mentions", no_mentions)
+    assert_frame_equal(actor_table.actors(seed_corpus), by_story, check_exact=True)
+    again = actor_table.actors(sides, group="side", top_n=3)
+    assert_frame_equal(again, by_side, check_exact=True)
+    assert by_side["group"].tolist() == ["a"] * 3 + ["b"] * 3
+    assert default_targets(seed_corpus.sentences) == targets
+    assert by_story.loc[by_story["actor"] == "Nicolás Maduro", "mentions"].sum() == 15
+    with pytest.raises(AssertionError, match="mentions were loaded"):
+        actor_table.actors(seed_corpus, group="outlet", top_n=4)
+    renamed = seed_corpus.stories.assign(outlet=seed_corpus.stories["outlet"].str.upper())
+    with pytest.raises(AssertionError, match="mentions were loaded"):
+        actor_table.actors(
+            dataclasses.replace(seed_corpus, stories=renamed), group="outlet", top_n=3
+        )
 
 
 def test_table_key_follows_every_value_and_the_row_order(seed_corpus):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from analysis import load_corpus
+from analysis import load_corpus, parallel
 from analysis.errors import CorpusError
 from analysis.report import prepare
 
@@ -51,8 +51,10 @@ def test_a_large_corpus_is_prepared_in_a_child_process_with_the_same_result(seed
     small = prepare.prepare_corpus_apart(str(seed_csv), progress=False, extra={"group": "outlet"})
     assert calls == []  # a small corpus stays in this process
     monkeypatch.setattr(prepare, "APART_BYTES", 1)
+    parallel._stop_forkserver()
     apart = prepare.prepare_corpus_apart(str(seed_csv), progress=False, extra={"group": "outlet"})
     assert calls == [os.getpid()]
+    assert not parallel._forkserver_runs()  # the server the child came from is stopped
     for other in (small, apart):
         assert other.facts == here.facts and other.story_ids == here.story_ids
         assert_frame_equal(other.stories, here.stories)
@@ -69,3 +71,24 @@ def test_an_error_in_the_child_keeps_its_file_and_line(tmp_path, monkeypatch):
         prepare.prepare_corpus_apart(str(path), progress=False)
     assert (caught.value.path, caught.value.line) == (str(path), 3)
     assert str(caught.value).startswith(f"{path}:3: a quoted field")
+
+
+def test_the_actor_tables_the_reports_read_are_found_before_they_run(seed_csv, monkeypatch):
+    """The sentiment report's default targets and the actor table of the reports' group are in
+    the cache once the corpus is prepared: the kernels read them without the mentions."""
+    from analysis.language import actor_table
+    from analysis.sentiment import targets
+
+    prepare.prepare_corpus(
+        str(seed_csv), progress=False, extra={"group": "outlet"}, notebooks=["topics_language"]
+    )
+
+    def no_mentions(*args, **kwargs):
+        raise AssertionError("the mentions were loaded")
+
+    monkeypatch.setattr(actor_table, "actor_mentions", no_mentions)
+    monkeypatch.setattr(targets, "actor_mentions", no_mentions)
+    corpus = load_corpus(str(seed_csv))
+    table = actor_table.actors(corpus, group="outlet")
+    assert set(table["group"]) == {"A", "B"}
+    assert list(targets.default_targets(corpus.sentences))[:2] == ["Russia", "United States"]

@@ -20,7 +20,8 @@ One module per method; each module's docstring states the rule or formula and it
 - :mod:`~analysis.language.similarity` - cosine similarity of TF-IDF vectors
   (:func:`similarity_matrix`, :func:`nearest_neighbours`, :func:`near_duplicates`).
 - :mod:`~analysis.language.actor_extraction` - rule-based actor mentions
-  (:func:`actor_mentions`, :func:`actors`), with the precision measured on the seeds.
+  (:func:`actor_mentions`), with the precision measured on the seeds;
+  :mod:`~analysis.language.actor_table` - the actors of each story or group (:func:`actors`).
 - :mod:`~analysis.language.actor_merging` - surnames merged into full names within a story and
   across the corpus (:func:`surname_owner`, :func:`ambiguous_surnames`).
 - :mod:`~analysis.language.quotations` - direct quotations, their kind, speaker and verb
@@ -29,12 +30,7 @@ One module per method; each module's docstring states the rule or formula and it
 The plain-language reading of these tables is :func:`analysis.narrate.language.describe`.
 """
 
-from analysis.language.actor_extraction import (
-    ACTOR_COLUMNS,
-    MENTION_COLUMNS,
-    actor_mentions,
-    actors,
-)
+from analysis.language.actor_extraction import ACTOR_COLUMNS, MENTION_COLUMNS, actor_mentions
 from analysis.language.actor_merging import (
     AMBIGUOUS_COLUMNS,
     DOMINANT_SHARE,
@@ -42,6 +38,7 @@ from analysis.language.actor_merging import (
     ambiguous_surnames,
     surname_owner,
 )
+from analysis.language.actor_table import actors
 from analysis.language.clusters import (
     CLUSTER_COLUMNS,
     CLUSTER_STORY_COLUMNS,

@@ -53,14 +53,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis import parallel
-from analysis._checks import positive_int
-from analysis.cache import release_memory
 from analysis.language.actor_merging import (
     MENTION_COLUMNS,
     merge_across_stories,
@@ -71,27 +69,21 @@ from analysis.language.data import ActorGazetteer, actor_gazetteer
 from analysis.language.memo import cached_tables, method_hash, records_key, table_key
 from analysis.language.tables import (
     PlainStory,
-    check_group,
     check_table,
-    corpus_tables,
-    group_values,
     plain_stories,
     story_count,
     story_parts,
     story_records,
 )
 
-if TYPE_CHECKING:
-    from analysis.corpus import Corpus
-
 __all__ = [
     "ACTOR_COLUMNS",
     "MENTION_COLUMNS",
     "actor_mentions",
-    "actors",
     "gazetteer_type",
     "is_description",
     "is_party_tag",
+    "mentions_key",
     "merged_story_mentions",
     "table_story_mentions",
     "story_mentions",
@@ -699,9 +691,14 @@ def table_story_mentions(
 def _table_mentions(sentences: pd.DataFrame) -> pd.DataFrame:
     """The merged mentions of a sentences table, keyed by the table: its records are built
     only when the mentions are computed."""
-    return _kept_mentions(
-        "table:" + table_key(sentences, _SENTENCE_COLUMNS), lambda: _table_chunks(sentences)
-    )
+    return _kept_mentions(mentions_key(sentences), lambda: _table_chunks(sentences))
+
+
+def mentions_key(sentences: pd.DataFrame) -> str:
+    """The key of the mentions of a sentences table in the analysis cache: the columns the
+    extraction reads (:func:`~analysis.language.memo.table_key`). A result computed from the
+    mentions (the actor table of a grouping) is kept under a key made from it."""
+    return "table:" + table_key(sentences, _SENTENCE_COLUMNS)
 
 
 def _table_chunks(sentences: pd.DataFrame) -> _Chunks:
@@ -709,73 +706,3 @@ def _table_chunks(sentences: pd.DataFrame) -> _Chunks:
     n_stories = story_count(sentences)
     positions = parallel.chunked(np.arange(n_stories))
     return n_stories, story_parts(sentences, _SENTENCE_COLUMNS, positions)
-
-
-def actors(corpus: Corpus, *, group: str = "story_id", top_n: int | None = None) -> pd.DataFrame:
-    """Actors each story (or group of stories) mentions, with counts.
-
-    Args:
-        corpus: a :class:`~analysis.corpus.Corpus`; not mutated.
-        group: ``story_id``, or a story column (``outlet``, ``bias_label`` ...) to sum over.
-        top_n: keep the ``top_n`` most mentioned actors per group (``None`` = all).
-
-    Names are merged within each story and across the whole corpus (module docstring), never
-    within a group only: an actor has the same name in every grouping.
-
-    Returns:
-        ``group`` (the story id or group value), ``actor``, ``type``, ``mentions``,
-        ``n_stories`` (stories of the group mentioning it), ``aliases`` (other surface forms,
-        ``"; "``-joined, sorted), ``first_sentence`` (``sentence_index`` of the first mention;
-        for groups the smallest); groups in order of first appearance, then mentions (desc),
-        then actor.
-
-    Raises:
-        ParameterError: not a corpus, unknown ``group``, bad ``top_n``.
-    """
-    stories, sentences = corpus_tables(corpus)
-    check_group(stories, group)
-    if top_n is not None:
-        top_n = positive_int(top_n, "top_n")
-    table = _actor_table(stories, actor_mentions(sentences), group, top_n)
-    release_memory()  # the grouping of every mention (about 300 MB at 25,000 stories)
-    return table
-
-
-def _actor_table(
-    stories: pd.DataFrame, mentions: pd.DataFrame, group: str, top_n: int | None
-) -> pd.DataFrame:
-    """The table of :func:`actors` from the mentions."""
-    columns = ["group", "actor", "type", "mentions", "n_stories", "aliases", "first_sentence"]
-    if mentions.empty:
-        return pd.DataFrame(columns=columns)
-    labels, index = group_values(stories, group)
-    group_of = dict(zip(stories["story_id"].astype(str), (labels[i] for i in index), strict=True))
-    mentions = mentions.assign(group=mentions["story_id"].map(group_of))
-    # the type of an actor is the type of its longest mention (first one on ties), found on
-    # the columns it needs (sorting every column of 1.5 million mentions took 0.3 GB more)
-    narrow = mentions[["group", "actor", "type"]].assign(
-        _len=mentions["surface"].str.len(), _pos=np.arange(len(mentions))
-    )
-    ordered = narrow.sort_values(
-        ["group", "actor", "_len", "_pos"], ascending=[True, True, False, True], kind="stable"
-    )
-    keys = ["group", "actor"]
-    first = ordered.drop_duplicates(keys).set_index(keys)
-    grouped = mentions.groupby(keys, sort=False)
-    stats = grouped.agg(
-        mentions=("surface", "size"),
-        n_stories=("story_id", "nunique"),
-        first_sentence=("sentence_index", "min"),
-    )
-    surfaces = mentions[["group", "actor", "surface"]].drop_duplicates()
-    surfaces = surfaces[surfaces["surface"] != surfaces["actor"]].sort_values("surface")
-    aliases = surfaces.groupby(keys, sort=False)["surface"].agg("; ".join)
-    out = stats.join(first["type"]).join(aliases.rename("aliases")).reset_index()
-    out["aliases"] = out["aliases"].fillna("")
-    out = out[columns].copy()
-    out["_g"] = out["group"].map({g: i for i, g in enumerate(labels)})
-    out = out.sort_values(["_g", "mentions", "actor"], ascending=[True, False, True])
-    if top_n is not None:
-        out = out.groupby("_g", sort=False).head(top_n)
-    out = out.drop(columns="_g").reset_index(drop=True)
-    return out.astype({"mentions": np.int64, "n_stories": np.int64, "first_sentence": np.int64})

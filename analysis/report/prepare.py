@@ -169,7 +169,7 @@ def prepare_corpus(
     )
     if ACTOR_NOTEBOOKS.intersection(notebooks):
         with lines_when_not_a_terminal():
-            warm_actor_tables(selected)
+            warm_actor_tables(selected, group=str(extra.get("group", "story_id")))
     facts = corpus_facts(selected, corpus_path)
     if extra.get("filters") or extra.get("date_from") or extra.get("date_to"):
         facts["selection"] = ", ".join(
@@ -201,19 +201,25 @@ def _story_tone(stories: pd.DataFrame, result: pipeline.Analysis) -> pd.Series:
     )
 
 
-def warm_actor_tables(corpus: Any) -> None:
+def warm_actor_tables(corpus: Any, group: str = "story_id") -> None:
     """Find the actor mentions and quotations of ``corpus`` once, before the notebooks run.
 
     Several reports read them (sentiment's targets, the actors and quotations of the language
     and comparison reports) and each runs in its own kernel: without this, the first of them to
     ask computes them on one core, and reports running beside it compute them again at the same
     time. Here the per-story work runs in worker processes and the result goes to the analysis
-    cache, where every kernel reads it (:mod:`analysis.language.memo`).
+    cache, where every kernel reads it (:mod:`analysis.language.memo`). So are the sentiment
+    report's default targets and the actor table of the reports' ``group`` (when it is a story
+    column): a kernel that reads them does not load every mention.
     """
     from analysis import language
+    from analysis.sentiment import default_targets
 
     language.actor_mentions(corpus.sentences)
     language.quotes(corpus.sentences)
+    default_targets(corpus.sentences)
+    if group in corpus.stories.columns:
+        language.actors(corpus, group=group)
 
 
 def corpus_facts(corpus: Any, corpus_path: str | None) -> dict[str, Any]:

@@ -68,6 +68,7 @@ from analysis.sentiment.targets import (
     TARGET_TOP,
     TARGET_TYPES,
     corpus_targets,
+    default_targets,
     target_mentions,
     target_sentiment,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "classify",
     "clear_cache",
     "corpus_targets",
+    "default_targets",
     "embedding_unavailable",
     "resolve_score",
     "score_embedding",
