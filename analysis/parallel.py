@@ -216,11 +216,36 @@ def call_in_child(func: Callable[[Any], Any], argument: Any) -> Any:
     returned here: what the call holds in memory goes back to the system when it returns.
 
     The child may start worker pools of its own. Its exception is re-raised here; Ctrl-C or
-    SIGTERM here stop the child as they stop a pool (:func:`_map_in_pool`).
+    SIGTERM here stop the child as they stop a pool (:func:`_map_in_pool`). A forkserver this
+    call started is stopped when it returns: it would otherwise stay for the life of this
+    process, holding the modules it imported (about 110 MB) while nothing here forks again.
     """
+    started_server = start_method() == "forkserver" and not _forkserver_runs()
     results: list[Any] = []
-    _map_in_pool(func, [argument], results.append, 1, None)
+    try:
+        _map_in_pool(func, [argument], results.append, 1, None)
+    finally:
+        if started_server:
+            _stop_forkserver()
     return results[0]
+
+
+def _forkserver_runs() -> bool:
+    """Whether this process has a forkserver running (multiprocessing's own state; ``False``
+    where that state is not found)."""
+    from multiprocessing import forkserver
+
+    return getattr(forkserver._forkserver, "_forkserver_pid", None) is not None
+
+
+def _stop_forkserver() -> None:
+    """Stop this process' forkserver, if the Python version offers the method (the next pool
+    starts a new one)."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)
+    if stop is not None:
+        stop()
 
 
 def _map_in_pool(
