@@ -473,9 +473,12 @@ class ArticleCache:
         exclude: Sequence[str] = (),
         dictionary: Sequence[str] = (),
     ) -> Iterator[pd.DataFrame]:
-        """The rows cached for the keys of ``wanted``, one pack at a time (see :meth:`load`);
-        the keys found are removed from ``wanted``, so it ends as the keys that are missing.
-        Columns in ``dictionary`` are read as categories (a repeated text held once)."""
+        """The rows cached for the keys of ``wanted``, a pack's row group at a time (see
+        :meth:`load`); the keys found are removed from ``wanted``, so it ends as the keys that
+        are missing. Columns in ``dictionary`` are read as categories (a repeated text held
+        once). A pack is read and checked whole, in Arrow, and handed out a row group at a
+        time: a merged pack has one row group per pack it replaced, and its 8 million rows of
+        term counts at 25,000 articles took 0.5 GB more as one table in pandas."""
         if not self.enabled or not wanted:
             return
         folder = self._folder(component, version)
@@ -494,21 +497,25 @@ class ArticleCache:
                 if not covered:
                     continue
                 try:
-                    frame = self._read_pack(
+                    table = self._read_pack(
                         data,
                         manifest,
                         columns=columns,
                         exclude=exclude,
                         keys=covered,
+                        arrow=True,
                         dictionary=dictionary,
                     )
                 except _Vanished:
                     vanished = True
                     continue
-                if frame is None:
+                if table is None:
                     continue
                 wanted -= covered
-                yield frame
+                batches = [b for b in table.to_batches() if b.num_rows] or table.to_batches()
+                del table
+                while batches:
+                    yield batches.pop(0).to_pandas()
             if not vanished or not wanted:
                 return
 

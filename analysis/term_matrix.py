@@ -34,47 +34,59 @@ def build_term_matrix(
 ) -> Any:
     """The ``TermCounts`` of the stories (rows in the order of ``story_keys``, ids
     ``story_ids``; terms sorted, only those some story has) from the pass's term rows, given
-    in parts (``_key``, ``term``, ``count``; a cache pack at a time): each part's keys and terms
-    are numbered and only the numbers kept, so the rows of every article are never held at
-    once (at 25,000 articles, 11 million rows with their 64-character keys: 1.3 GB)."""
+    in parts (``_key``, ``term``, ``count``; a cache pack's row group at a time): each part's
+    keys and terms are numbered and only the numbers kept, so the rows of every article are
+    never held at once (at 25,000 articles, 11 million rows with their 64-character keys:
+    1.3 GB). The matrix is made once in the rows' key order, with a last empty row for the
+    stories whose key has no rows, and its rows then taken in story order."""
     import scipy.sparse as sp
 
     from analysis.language import TermCounts
 
     key_numbers: dict[str, int] = {}
     term_numbers: dict[str, int] = {}
-    cells: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for part in parts:
-        if part is None or not len(part):
-            continue
-        key_codes, key_uniques = pd.factorize(part[KEY_COLUMN])
-        term_codes, term_uniques = pd.factorize(part["term"])
-        keys = np.array([key_numbers.setdefault(k, len(key_numbers)) for k in key_uniques])
-        terms = np.array([term_numbers.setdefault(t, len(term_numbers)) for t in term_uniques])
-        counts = part["count"].to_numpy(np.int64)
-        cells.append(
-            (keys[key_codes].astype(np.int32), terms[term_codes].astype(np.int32), counts)
-        )
+    cells = [_part_cells(part, key_numbers, term_numbers) for part in parts if _has_rows(part)]
     names = sorted(term_numbers)
     rank = np.empty(len(names), dtype=np.int32)  # term number -> position in sorted order
     rank[[term_numbers[t] for t in names]] = np.arange(len(names), dtype=np.int32)
     row, column, count = (
         np.concatenate([c[i] for c in cells]) if cells else np.zeros(0, np.int32) for i in range(3)
     )
+    del cells
+    empty_row = len(key_numbers)
     by_key = sp.csr_matrix(
         (count.astype(np.int64), (row, rank[column] if len(column) else column)),
-        shape=(len(key_numbers), len(names)),
+        shape=(empty_row + 1, len(names)),
     )
-    del row, column, count, cells
-    release_memory()  # the parts read
-    empty_row = by_key.shape[0]
-    rows = [key_numbers.get(k, empty_row) for k in story_keys]
-    padded = sp.vstack([by_key, sp.csr_matrix((1, by_key.shape[1]), dtype=np.int64)])
-    matrix = padded.tocsr()[rows]
+    del row, column, count
+    release_memory()  # the parts read and their cells
+    matrix = by_key[np.array([key_numbers.get(k, empty_row) for k in story_keys], np.int64)]
+    del by_key
     used = np.flatnonzero(np.bincount(matrix.indices, minlength=matrix.shape[1]))
-    matrix = matrix[:, used].tocsr()
+    if len(used) < matrix.shape[1]:
+        matrix = matrix[:, used].tocsr()
     matrix.sort_indices()
     return TermCounts(story_ids, tuple(names[i] for i in used), matrix)
+
+
+def _has_rows(part: pd.DataFrame | None) -> bool:
+    return part is not None and len(part) > 0
+
+
+def _part_cells(
+    part: pd.DataFrame, key_numbers: dict[str, int], term_numbers: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A part's cells as (key number, term number, count), 32-bit where the counts fit; keys
+    and terms are numbered in ``key_numbers`` and ``term_numbers`` as first seen."""
+    key_codes, key_uniques = pd.factorize(part[KEY_COLUMN])
+    term_codes, term_uniques = pd.factorize(part["term"])
+    keys = np.array([key_numbers.setdefault(k, len(key_numbers)) for k in key_uniques], np.int32)
+    terms = np.array(
+        [term_numbers.setdefault(t, len(term_numbers)) for t in term_uniques], np.int32
+    )
+    counts = part["count"].to_numpy(np.int64)
+    small = not len(counts) or abs(counts).max() <= np.iinfo(np.int32).max
+    return keys[key_codes], terms[term_codes], counts.astype(np.int32 if small else np.int64)
 
 
 def kept_term_matrix(
