@@ -275,7 +275,9 @@ def ngram_sizes(terms: np.ndarray) -> np.ndarray:
     >>> ngram_sizes(np.array(["oil", "oil price"], dtype=object)).tolist()
     [1, 2]
     """
-    return np.char.count(terms.astype(str), " ") + 1 if len(terms) else np.array([], dtype=int)
+    # counted term by term: a fixed-width copy (``astype(str)``) is as wide as the longest
+    # term for every term (0.3 GB for the 0.4 million terms of 25,000 stories)
+    return np.fromiter((str(t).count(" ") + 1 for t in terms), dtype=int, count=len(terms))
 
 
 def top_term_rows(
