@@ -555,7 +555,8 @@ def story_clusters(
             positive_int(n_clusters, "n_clusters")
         return _empty_clusters("no story has a counted term")
     k, method, reason = _number_of_clusters(n_clusters, n_useful)
-    xu = x[useful]
+    xu = x if useful.all() else x[useful]  # (a copy of every row took 0.2 GB at 25,000)
+    del x
     if method == "k-means":
         fit = _cached_kmeans(xu, k, seed, n_init, n_components)
     else:
