@@ -463,7 +463,10 @@ def _actors_and_quotes(
     # every group kept: the sentences as they are (a copy of a million texts took 0.3 GB)
     sentences = corpus.sentences if keep.all() else corpus.sentences[keep].reset_index(drop=True)
     sub = replace(corpus, stories=sub_stories, sentences=sentences)
-    table = _in_order(language.actors(sub, group="group", top_n=top_actors), kept, [])
+    # every actor of each group, then the first ``top_actors``: the same rows as ``top_n``
+    # gives, from the table the report runner kept for the grouping (no mention is loaded)
+    every = language.actors(sub, group="group")
+    table = _in_order(every.groupby("group", sort=False).head(top_actors), kept, [])
     table.insert(1, "rank", table.groupby("group", sort=False).cumcount() + 1)
     table = table[["group", "rank", "actor", "type", "mentions", "n_stories"]]
     named = table["actor"] + " (" + table["mentions"].astype(str) + ")"
