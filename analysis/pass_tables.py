@@ -55,8 +55,8 @@ class PassTables:
     def read_parts(
         self, name: str, columns: Sequence[str] | None = None, dictionary: Sequence[str] = ()
     ) -> Iterator[pd.DataFrame]:
-        """The rows of :meth:`read` in parts (a cache pack at a time), none of them kept; the
-        stored columns in ``dictionary`` as categories."""
+        """The rows of :meth:`read` in parts (a row group of a cache pack at a time), none of
+        them kept; the stored columns in ``dictionary`` as categories."""
         wanted = set(self.keys) - self.in_memory.get(name, set())
         if wanted and self.stored:
             reader = self.store if self.store.enabled else ArticleCache(self.store.root)
