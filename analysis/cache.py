@@ -512,7 +512,10 @@ class ArticleCache:
                 if table is None:
                     continue
                 wanted -= covered
-                batches = [b for b in table.to_batches() if b.num_rows] or table.to_batches()
+                batches = [b for b in table.to_batches() if b.num_rows]
+                if not batches:  # no rows: the empty table, with its columns, as before
+                    yield table.to_pandas()
+                    continue
                 del table
                 while batches:
                     yield batches.pop(0).to_pandas()

@@ -375,6 +375,9 @@ def test_merge_streams_packs_into_row_groups_and_keeps_each_key_once(tmp_path, m
     assert groups in ([["a", "b"], ["c"], ["d"]], [["a"], ["b", "c"], ["d"]])
     assert wanted == {"absent"}
     assert sorted(zip(pd.concat(parts)["_key"], pd.concat(parts)["x"], strict=True)) == rows
+    store.store("c", "v1", _frame([]), keys=["f"])  # a pack of keys without rows
+    (empty,) = store.load_packs("c", "v1", {"f"})
+    assert empty.empty and list(empty.columns) == ["_key", "x"]
 
 
 def test_load_can_leave_out_columns(tmp_path):
