@@ -472,13 +472,17 @@ class ArticleCache:
         columns: Sequence[str] | None = None,
         exclude: Sequence[str] = (),
         dictionary: Sequence[str] = (),
+        row_groups: bool = False,
     ) -> Iterator[pd.DataFrame]:
-        """The rows cached for the keys of ``wanted``, a pack's row group at a time (see
-        :meth:`load`); the keys found are removed from ``wanted``, so it ends as the keys that
-        are missing. Columns in ``dictionary`` are read as categories (a repeated text held
-        once). A pack is read and checked whole, in Arrow, and handed out a row group at a
-        time: a merged pack has one row group per pack it replaced, and its 8 million rows of
-        term counts at 25,000 articles took 0.5 GB more as one table in pandas."""
+        """The rows cached for the keys of ``wanted``, one pack at a time (see :meth:`load`);
+        the keys found are removed from ``wanted``, so it ends as the keys that are missing.
+        Columns in ``dictionary`` are read as categories (a repeated text held once).
+
+        With ``row_groups`` a pack is read and checked whole, in Arrow, and handed out a row
+        group at a time: a merged pack has one row group per pack it replaced, and its 8
+        million rows of term counts at 25,000 articles took 0.5 GB more as one table in pandas.
+        (Not for tables that are concatenated again: their text columns would be made of many
+        Arrow chunks, and taking rows by position from them is many times slower.)"""
         if not self.enabled or not wanted:
             return
         folder = self._folder(component, version)
@@ -503,7 +507,7 @@ class ArticleCache:
                         columns=columns,
                         exclude=exclude,
                         keys=covered,
-                        arrow=True,
+                        arrow=row_groups,
                         dictionary=dictionary,
                     )
                 except _Vanished:
@@ -512,8 +516,11 @@ class ArticleCache:
                 if table is None:
                     continue
                 wanted -= covered
+                if not row_groups:
+                    yield table
+                    continue
                 batches = [b for b in table.to_batches() if b.num_rows]
-                if not batches:  # no rows: the empty table, with its columns, as before
+                if not batches:  # no rows: the empty table, with its columns
                     yield table.to_pandas()
                     continue
                 del table

@@ -53,16 +53,27 @@ class PassTables:
         return pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0]
 
     def read_parts(
-        self, name: str, columns: Sequence[str] | None = None, dictionary: Sequence[str] = ()
+        self,
+        name: str,
+        columns: Sequence[str] | None = None,
+        dictionary: Sequence[str] = (),
+        *,
+        row_groups: bool = False,
     ) -> Iterator[pd.DataFrame]:
-        """The rows of :meth:`read` in parts (a row group of a cache pack at a time), none of
-        them kept; the stored columns in ``dictionary`` as categories."""
+        """The rows of :meth:`read` in parts (a cache pack at a time, or with ``row_groups`` a
+        row group of one, see :meth:`ArticleCache.load_packs`), none of them kept; the stored
+        columns in ``dictionary`` as categories."""
         wanted = set(self.keys) - self.in_memory.get(name, set())
         if wanted and self.stored:
             reader = self.store if self.store.enabled else ArticleCache(self.store.root)
             version = self.versions[name]
             yield from reader.load_packs(
-                name, version, wanted, columns=columns, dictionary=dictionary
+                name,
+                version,
+                wanted,
+                columns=columns,
+                dictionary=dictionary,
+                row_groups=row_groups,
             )
         if wanted and self.recompute is not None:
             again = self.recompute(name, wanted)

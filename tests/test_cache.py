@@ -370,14 +370,17 @@ def test_merge_streams_packs_into_row_groups_and_keeps_each_key_once(tmp_path, m
     assert len(rows) == 4 and ("a", 1) in rows and ("d", 4) in rows
     assert [r for r in rows if r[0] == "b"] in ([("b", 2)], [("b", 20)])  # one pack's rows
     wanted = {"a", "b", "c", "d", "e", "absent"}
-    parts = list(store.load_packs("c", "v1", wanted))  # the merged pack, a row group at a time
+    parts = list(store.load_packs("c", "v1", wanted, row_groups=True))  # a row group at a time
     groups = sorted(sorted(p["_key"]) for p in parts)  # in pack-name order: compared sorted
     assert groups in ([["a", "b"], ["c"], ["d"]], [["a"], ["b", "c"], ["d"]])
     assert wanted == {"absent"}
     assert sorted(zip(pd.concat(parts)["_key"], pd.concat(parts)["x"], strict=True)) == rows
     store.store("c", "v1", _frame([]), keys=["f"])  # a pack of keys without rows
-    (empty,) = store.load_packs("c", "v1", {"f"})
-    assert empty.empty and list(empty.columns) == ["_key", "x"]
+    for row_groups in (False, True):
+        (empty,) = store.load_packs("c", "v1", {"f"}, row_groups=row_groups)
+        assert empty.empty and list(empty.columns) == ["_key", "x"]
+    (whole,) = store.load_packs("c", "v1", {"a", "d"})  # by default a pack at a time
+    assert sorted(whole["_key"]) == ["a", "d"]
 
 
 def test_load_can_leave_out_columns(tmp_path):
