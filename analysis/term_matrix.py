@@ -44,19 +44,23 @@ def build_term_matrix(
     from analysis.language import TermCounts
 
     key_numbers: dict[str, int] = {}
-    term_numbers: dict[str, int] = {}
-    cells = [_part_cells(part, key_numbers, term_numbers) for part in parts if _has_rows(part)]
-    names = sorted(term_numbers)
-    rank = np.empty(len(names), dtype=np.int32)  # term number -> position in sorted order
-    rank[[term_numbers[t] for t in names]] = np.arange(len(names), dtype=np.int32)
+    vocabularies: list[pd.Series] = []  # each part's distinct terms, as Arrow strings
+    cells = [_part_cells(part, key_numbers, vocabularies) for part in parts if _has_rows(part)]
+    names, rank = _sorted_terms(vocabularies)  # rank: each part's terms -> sorted position
+    sizes = np.cumsum([0, *(len(v) for v in vocabularies)])
+    del vocabularies
     row, column, count = (
-        np.concatenate([c[i] for c in cells]) if cells else np.zeros(0, np.int32) for i in range(3)
+        np.concatenate(pieces) if pieces else np.zeros(0, np.int32)
+        for pieces in (
+            [c[0] for c in cells],
+            [rank[start + c[1]] for start, c in zip(sizes[:-1], cells, strict=True)],
+            [c[2] for c in cells],
+        )
     )
-    del cells
+    del cells, rank
     empty_row = len(key_numbers)
     by_key = sp.csr_matrix(
-        (count.astype(np.int64), (row, rank[column] if len(column) else column)),
-        shape=(empty_row + 1, len(names)),
+        (count.astype(np.int64), (row, column)), shape=(empty_row + 1, len(names))
     )
     del row, column, count
     release_memory()  # the parts read and their cells
@@ -74,19 +78,37 @@ def _has_rows(part: pd.DataFrame | None) -> bool:
 
 
 def _part_cells(
-    part: pd.DataFrame, key_numbers: dict[str, int], term_numbers: dict[str, int]
+    part: pd.DataFrame, key_numbers: dict[str, int], vocabularies: list[pd.Series]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A part's cells as (key number, term number, count), 32-bit where the counts fit; keys
-    and terms are numbered in ``key_numbers`` and ``term_numbers`` as first seen."""
+    """A part's cells as (key number, term code, count), 32-bit where the counts fit; keys
+    are numbered in ``key_numbers`` as first seen, terms by their position in the part's
+    distinct terms, which are added to ``vocabularies``."""
     key_codes, key_uniques = pd.factorize(part[KEY_COLUMN])
     term_codes, term_uniques = pd.factorize(part["term"])
     keys = np.array([key_numbers.setdefault(k, len(key_numbers)) for k in key_uniques], np.int32)
-    terms = np.array(
-        [term_numbers.setdefault(t, len(term_numbers)) for t in term_uniques], np.int32
-    )
+    vocabularies.append(pd.Series(term_uniques, dtype="str"))
     counts = part["count"].to_numpy(np.int64)
     small = not len(counts) or abs(counts).max() <= np.iinfo(np.int32).max
-    return keys[key_codes], terms[term_codes], counts.astype(np.int32 if small else np.int64)
+    return (
+        keys[key_codes],
+        term_codes.astype(np.int32),
+        counts.astype(np.int32 if small else np.int64),
+    )
+
+
+def _sorted_terms(vocabularies: list[pd.Series]) -> tuple[list[str], np.ndarray]:
+    """The distinct terms of all parts, sorted, and for each term of the concatenated parts'
+    vocabularies its position among them: the parts' terms are numbered at once (hashed in
+    Arrow), not one by one in Python (3.5 million lookups for the 25 parts of 25,000
+    articles)."""
+    if not vocabularies:
+        return [], np.zeros(0, np.int32)
+    codes, distinct = pd.factorize(pd.concat(vocabularies, ignore_index=True))
+    terms = [str(t) for t in distinct]
+    names = sorted(terms)
+    position = {t: i for i, t in enumerate(names)}
+    by_code = np.array([position[t] for t in terms], dtype=np.int32)
+    return names, by_code[codes]
 
 
 def kept_term_matrix(
