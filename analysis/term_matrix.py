@@ -35,10 +35,12 @@ def build_term_matrix(
     """The ``TermCounts`` of the stories (rows in the order of ``story_keys``, ids
     ``story_ids``; terms sorted, only those some story has) from the pass's term rows, given
     in parts (``_key``, ``term``, ``count``; a cache pack's row group at a time): each part's
-    keys and terms are numbered and only the numbers kept, so the rows of every article are
-    never held at once (at 25,000 articles, 11 million rows with their 64-character keys:
-    1.3 GB). The matrix is made once in the rows' key order, with a last empty row for the
-    stories whose key has no rows, and its rows then taken in story order."""
+    keys are numbered and its terms coded by the part's distinct terms (kept as Arrow strings
+    and numbered all at once at the end), and only the numbers kept, so the rows of every
+    article are never held at once (at 25,000 articles, 11 million rows with their
+    64-character keys: 1.3 GB). The matrix is made once in the rows' key order, with a last
+    empty row for the stories whose key has no rows, and its rows then taken in story
+    order."""
     import scipy.sparse as sp
 
     from analysis.language import TermCounts
