@@ -89,13 +89,13 @@ def _part_cells(
     term_codes, term_uniques = pd.factorize(part["term"])
     keys = np.array([key_numbers.setdefault(k, len(key_numbers)) for k in key_uniques], np.int32)
     vocabularies.append(pd.Series(term_uniques, dtype="str"))
-    counts = part["count"].to_numpy(np.int64)
+    return keys[key_codes], term_codes.astype(np.int32), _narrow(part["count"].to_numpy(np.int64))
+
+
+def _narrow(counts: np.ndarray) -> np.ndarray:
+    """``counts`` as 32-bit integers when they all fit, else as they are."""
     small = not len(counts) or abs(counts).max() <= np.iinfo(np.int32).max
-    return (
-        keys[key_codes],
-        term_codes.astype(np.int32),
-        counts.astype(np.int32 if small else np.int64),
-    )
+    return counts.astype(np.int32) if small else counts
 
 
 def _sorted_terms(vocabularies: list[pd.Series]) -> tuple[list[str], np.ndarray]:
@@ -144,12 +144,8 @@ def _matrix_tables(counts: Any) -> tuple[dict[str, pd.DataFrame], dict[str, Any]
     the cells take 91 MB instead of the 274 MB of three 64-bit columns, and reading them back
     peaks that much lower."""
     matrix = counts.matrix
-    small = not matrix.nnz or abs(matrix.data).max() <= np.iinfo(np.int32).max
     cells = pd.DataFrame(
-        {
-            "column": matrix.indices.astype(np.int32),
-            "count": matrix.data.astype(np.int32 if small else np.int64),
-        }
+        {"column": matrix.indices.astype(np.int32), "count": _narrow(matrix.data.astype(np.int64))}
     )
     rows = pd.DataFrame({"n_cells": np.diff(matrix.indptr).astype(np.int64)})
     terms = pd.DataFrame({"term": list(counts.terms)})

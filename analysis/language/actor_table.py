@@ -82,7 +82,7 @@ def actors(corpus: Corpus, *, group: str = "story_id", top_n: int | None = None)
     )
 
     def compute() -> tuple[dict[str, pd.DataFrame], dict]:
-        table = _actor_table(stories, actor_mentions(sentences), group, top_n)
+        table = _actor_table(stories, actor_mentions(sentences), (labels, index), top_n)
         release_memory()  # the grouping of every mention (about 300 MB at 25,000 stories)
         return {"actors": table}, {}
 
@@ -92,13 +92,17 @@ def actors(corpus: Corpus, *, group: str = "story_id", top_n: int | None = None)
 
 
 def _actor_table(
-    stories: pd.DataFrame, mentions: pd.DataFrame, group: str, top_n: int | None
+    stories: pd.DataFrame,
+    mentions: pd.DataFrame,
+    groups: tuple[list[str], np.ndarray],
+    top_n: int | None,
 ) -> pd.DataFrame:
-    """The table of :func:`actors` from the mentions."""
+    """The table of :func:`actors` from the mentions and the stories' ``groups`` (the labels
+    and each story's label, :func:`~analysis.language.tables.group_values`)."""
     columns = ACTOR_TABLE_COLUMNS
     if mentions.empty:
         return pd.DataFrame(columns=columns)
-    labels, index = group_values(stories, group)
+    labels, index = groups
     group_of = dict(zip(stories["story_id"].astype(str), (labels[i] for i in index), strict=True))
     mentions = mentions.assign(group=mentions["story_id"].map(group_of))
     # the type of an actor is the type of its longest mention (first one on ties), found on
