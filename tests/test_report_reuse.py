@@ -82,12 +82,48 @@ def test_the_key_changes_with_the_code_and_the_parameters(tmp_path, monkeypatch)
     assert reuse.reuse_key(task, show_code=False) is None  # an input cannot be read
 
 
-def test_validation_runs_beside_the_pass_of_a_large_corpus(
+def test_a_large_corpus_runs_its_reports_one_at_a_time_after_the_pass(
     two_notebooks, fake_kernel, tmp_path, monkeypatch, capsys
 ):
-    """On a corpus large enough for its pass to run apart, the corpus-free report starts before
-    the pass and runs beside it; its outcome joins the others. A corpus that cannot be read
-    stops it and writes nothing."""
+    """By default a large corpus' reports run one at a time, the corpus-free one too, after the
+    pass: each kernel holds the corpus, and two of them beside the pass or each other exceed
+    2 GB at 25,000 articles."""
+    from analysis.report import build as build_module
+
+    _with_validation(tmp_path, monkeypatch)
+    monkeypatch.setattr(build_module, "is_large", lambda path: True)
+    ran = []
+    monkeypatch.setattr(
+        build_module, "prepare_corpus_apart", _recording(build_module.prepare_corpus_apart, ran)
+    )
+    monkeypatch.setattr(build_module, "run_notebooks", _recording(build_module.run_notebooks, ran))
+    corpus = tmp_path / "one.csv"
+    corpus.write_text('text\n"One story. Two."\n')
+    names = ["overview", "sentiment_validation"]
+    result = build_reports(str(corpus), out_dir=tmp_path / "a", notebooks=names)
+    assert [o.name for o in result.outcomes] == names and not result.failed
+    assert [name for name, _ in fake_kernel] == ["sentiment_validation", "overview"]
+    assert ran[0] == ("prepare_corpus_apart", None)  # nothing started before the pass
+    assert ran[1] == ("run_notebooks", 1)
+    assert "beside" not in capsys.readouterr().out
+
+
+def _recording(function, calls):
+    """``function``, recording ``(its name, its jobs argument)`` in ``calls`` before each call."""
+
+    def call(*args, **kwargs):
+        calls.append((function.__name__, kwargs.get("jobs")))
+        return function(*args, **kwargs)
+
+    return call
+
+
+def test_validation_runs_beside_the_pass_of_a_large_corpus_with_two_jobs(
+    two_notebooks, fake_kernel, tmp_path, monkeypatch, capsys
+):
+    """On a corpus large enough for its pass to run apart, with ``jobs=2``, the corpus-free
+    report starts before the pass and runs beside it; its outcome joins the others. A corpus
+    that cannot be read stops it and writes nothing."""
     import threading
 
     from analysis.errors import CorpusError
@@ -116,7 +152,7 @@ def test_validation_runs_beside_the_pass_of_a_large_corpus(
     corpus = tmp_path / "one.csv"
     corpus.write_text('text\n"One story. Two."\n')
     names = ["overview", "sentiment_validation"]
-    result = build_reports(str(corpus), out_dir=tmp_path / "a", notebooks=names)
+    result = build_reports(str(corpus), out_dir=tmp_path / "a", notebooks=names, jobs=2)
     assert during == [True]
     assert [o.name for o in result.outcomes] == names and not result.failed
     assert [name for name, _ in fake_kernel] == ["sentiment_validation", "overview"]
@@ -133,6 +169,6 @@ def test_validation_runs_beside_the_pass_of_a_large_corpus(
     monkeypatch.setattr(build_module, "prepare_corpus_apart", unreadable)
     monkeypatch.setattr(reuse, "_code_digest", lambda: "another")  # not reused: run again
     with pytest.raises(CorpusError):
-        build_reports(str(corpus), out_dir=tmp_path / "b", notebooks=names)
+        build_reports(str(corpus), out_dir=tmp_path / "b", notebooks=names, jobs=2)
     assert not (tmp_path / "b").exists()
     assert not list(tmp_path.glob(".b.build-*"))

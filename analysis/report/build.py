@@ -5,10 +5,10 @@ and runs the shared analysis pass once (:func:`~analysis.report.prepare.prepare_
 fills the cache every notebook then reads), chooses the deep dives from that pass
 (:mod:`analysis.report.stories`), skips the reports with nothing to show
 (:mod:`analysis.report.skips`), reuses the pages of reports that do not read the corpus
-(:mod:`analysis.report.reuse`) or, on a large corpus, starts them before the pass so they run
-beside it (:class:`_CorpusFree`), executes the rest in a temporary build folder
-(:mod:`analysis.report.execute`), writes the index page and moves the complete run into the
-output folder (:mod:`analysis.report.publish`).
+(:mod:`analysis.report.reuse`) or, on a large corpus run with ``jobs`` above one, starts them
+before the pass so they run beside it (:class:`_CorpusFree`), executes the rest in a temporary
+build folder (:mod:`analysis.report.execute`), writes the index page and moves the complete run
+into the output folder (:mod:`analysis.report.publish`).
 """
 
 from __future__ import annotations
@@ -96,7 +96,10 @@ def build_reports(
             extreme story per group of the ``group`` parameter (for ``group=story_id``, the
             default, the first :data:`~analysis.report.catalog.MAX_STORY_REPORTS` stories; see
             :mod:`analysis.report.stories`), ``"all"`` for every story, ``[]`` for none.
-        jobs: notebooks executed at once (default: the number of cores).
+        jobs: notebooks executed at once (default: the number of cores; one for a large
+            corpus, see :func:`~analysis.report.prepare.is_large`: each kernel then holds the
+            corpus, about 1-1.9 GB at 25,000 articles). With more than one on a large corpus,
+            the reports that do not read the corpus run beside the analysis pass.
         encoding: text encoding of the corpus files.
         stories_per_file: how text files are split into stories: auto, one or many.
         engine: where the analysis pass runs: ``"local"`` (worker processes of this machine)
@@ -130,8 +133,10 @@ def build_reports(
         runner = {"output_dir": str(build), **load_options}
         write_plotly_asset(build)
         everything = _tasks(names, [], corpus_path, extra, runner=runner)
+        large = is_large(corpus_path)
+        jobs = jobs if jobs is not None else (1 if large else None)
         free = [t for t in everything if t.notebook in catalog.CORPUS_FREE]
-        free = free if is_large(corpus_path) else []
+        free = free if large and jobs is not None and jobs > 1 else []
         with _CorpusFree(free, build, show_code=show_code) as early:
             if progress:
                 print(f"loading the corpus and running the analysis pass ({engine} engine)")

@@ -91,7 +91,9 @@ def _parser() -> argparse.ArgumentParser:
         f"story per group of -p group; with group=story_id the first {MAX_STORY_REPORTS})",
     )
     parser.add_argument(
-        "--jobs", type=_positive_int, help="notebooks run at once (default: cores)"
+        "--jobs",
+        type=_positive_int,
+        help="notebooks run at once (default: cores; 1 for a corpus of 20 MB or more)",
     )
     parser.add_argument(
         "--encoding",
