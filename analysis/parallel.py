@@ -113,9 +113,10 @@ def start_method() -> str:
     return multiprocessing.get_start_method()
 
 
-def _pool_context() -> Any:
-    """The multiprocessing context of a pool; a forkserver preloads :data:`WORKER_PRELOAD`."""
-    method = start_method()
+def _pool_context(method: str | None = None) -> Any:
+    """The multiprocessing context of a pool (``method``, else :func:`start_method`); a
+    forkserver preloads :data:`WORKER_PRELOAD`."""
+    method = method or start_method()
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(list(WORKER_PRELOAD))  # no effect once it runs
@@ -212,40 +213,18 @@ def for_each_chunk(
 
 
 def call_in_child(func: Callable[[Any], Any], argument: Any) -> Any:
-    """``func(argument)`` run in one child process (started like the pool workers), its result
-    returned here: what the call holds in memory goes back to the system when it returns.
+    """``func(argument)`` run in one child process, its result returned here: what the call
+    holds in memory goes back to the system when it returns.
 
-    The child may start worker pools of its own. Its exception is re-raised here; Ctrl-C or
-    SIGTERM here stop the child as they stop a pool (:func:`_map_in_pool`). A forkserver this
-    call started is stopped when it returns: it would otherwise stay for the life of this
-    process, holding the modules it imported (about 110 MB) while nothing here forks again.
+    The child is spawned (a fresh interpreter that imports what ``func`` needs), not forked
+    from a forkserver: a forkserver would stay beside the child for as long as it runs,
+    holding the modules it imported (about 110 MB) while nothing here forks again. The child
+    may start worker pools of its own. Its exception is re-raised here; Ctrl-C or SIGTERM here
+    stop the child as they stop a pool (:func:`_map_in_pool`).
     """
-    started_server = start_method() == "forkserver" and not _forkserver_runs()
     results: list[Any] = []
-    try:
-        _map_in_pool(func, [argument], results.append, 1, None)
-    finally:
-        if started_server:
-            _stop_forkserver()
+    _map_in_pool(func, [argument], results.append, 1, None, method="spawn")
     return results[0]
-
-
-def _forkserver_runs() -> bool:
-    """Whether this process has a forkserver running (multiprocessing's own state; ``False``
-    where that state is not found)."""
-    from multiprocessing import forkserver
-
-    return getattr(forkserver._forkserver, "_forkserver_pid", None) is not None
-
-
-def _stop_forkserver() -> None:
-    """Stop this process' forkserver, if the Python version offers the method (the next pool
-    starts a new one)."""
-    from multiprocessing import forkserver
-
-    stop = getattr(forkserver._forkserver, "_stop", None)
-    if stop is not None:
-        stop()
 
 
 def _map_in_pool(
@@ -254,14 +233,16 @@ def _map_in_pool(
     consume: Callable[[Any], None],
     n_workers: int,
     bar: Any,
+    method: str | None = None,
 ) -> None:
     """``consume(func(chunk))`` for every chunk, ``func`` run in a pool of ``n_workers``
-    processes, at most ``PENDING_PER_WORKER * n_workers`` chunks in flight.
+    processes started by ``method`` (default :func:`start_method`), at most
+    ``PENDING_PER_WORKER * n_workers`` chunks in flight.
 
     On any exception (including ``KeyboardInterrupt`` and the ``SystemExit`` of SIGTERM) the pool
     is stopped at once with :func:`_stop_pool` and the exception re-raised.
     """
-    context = _pool_context()
+    context = _pool_context(method)
     method = context.get_start_method()
     source = iter(chunks)
     pending: collections.deque[tuple[int, Future[Any]]] = collections.deque()

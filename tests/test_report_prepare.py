@@ -51,10 +51,17 @@ def test_a_large_corpus_is_prepared_in_a_child_process_with_the_same_result(seed
     small = prepare.prepare_corpus_apart(str(seed_csv), progress=False, extra={"group": "outlet"})
     assert calls == []  # a small corpus stays in this process
     monkeypatch.setattr(prepare, "APART_BYTES", 1)
-    parallel._stop_forkserver()
+    methods = []
+    pool = parallel._map_in_pool
+
+    def map_in_pool(*args, **kwargs):
+        methods.append(kwargs.get("method"))
+        return pool(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "_map_in_pool", map_in_pool)
     apart = prepare.prepare_corpus_apart(str(seed_csv), progress=False, extra={"group": "outlet"})
     assert calls == [os.getpid()]
-    assert not parallel._forkserver_runs()  # the server the child came from is stopped
+    assert methods == ["spawn"]  # no forkserver is started here to stay beside the child
     for other in (small, apart):
         assert other.facts == here.facts and other.story_ids == here.story_ids
         assert_frame_equal(other.stories, here.stories)
