@@ -25,7 +25,7 @@ forkserver workers are not children the measured process reaps) are printed besi
 on a shared machine they vary less; so is the 1-minute load average before and after each run
 (``os.getloadavg``), since another job on the machine slows the run. ``--report N`` also
 runs the report command on the N-article corpus (cold cache) and prints its wall time and
-peak memory.
+peak memory (RSS and PSS of the whole tree).
 ``--engine dask`` runs the pass with :func:`analysis.dask_engine.analyze_on_cluster` on a
 LocalCluster (as ``python -m analysis.report --engine dask`` does).
 
@@ -299,7 +299,8 @@ def main() -> int:
             print(
                 f"report set on {args.report:,} articles (cold cache): wall {wall:.1f} s, "
                 f"cpu {memory.cpu_seconds:.0f} s, peak main {_mb(memory.peak_main):,.0f} MB, "
-                f"peak tree {_mb(memory.peak_tree):,.0f} MB, load average "
+                f"peak tree {_mb(memory.peak_tree):,.0f} MB RSS, "
+                f"{_mb(memory.peak_pss):,.0f} MB PSS, load average "
                 f"{os.getloadavg()[0]:.2f}"
             )
     return 0

@@ -50,11 +50,11 @@ NEAR_DUPLICATE_THRESHOLD = 0.8
 #: reports at 0.21; pairs on the same AllSides topic have a median of 0.04 and a 99th percentile
 #: of 0.13). The four seed stories are all below it.
 RELATED_THRESHOLD = 0.2
-#: Largest number of cells (rows x stories) of one dense block of similarities (80 MB of
+#: Largest number of cells (rows x stories) of one dense block of similarities (48 MB of
 #: float64). The scan of 25,000 stories (one thread) peaked at +860 MB with 20,000,000 cells,
-#: +560 MB with 10,000,000 and +503 MB with 5,000,000, in 26.9, 25.4 and 30.6 s: smaller
-#: blocks slice the sparse columns more often.
-SIMILARITY_BLOCK_CELLS = 10_000_000
+#: +527 to +626 MB with 10,000,000 (22.7 to 26.1 s) and +423 to +463 MB with 6,000,000 (25.5
+#: to 26.9 s): smaller blocks slice the sparse columns more often.
+SIMILARITY_BLOCK_CELLS = 6_000_000
 #: ``similarity_matrix`` refuses more rows than this (use ``nearest_neighbours``).
 MAX_DENSE_SIMILARITY = 5_000
 
