@@ -594,7 +594,7 @@ def _merge_table_across_stories(frame: pd.DataFrame, n_stories: int) -> None:
     in place. The merge reads only person and other mentions and only their
     :data:`_MERGE_FIELDS`, and what it makes of a mention depends on those and on its story
     alone (sets and counts of names per story), so it runs on one record per story and
-    distinct fields (about a third of the mentions at 25,000 stories), and each mention takes
+    distinct fields (0.58 of the 1.57 million mentions at 25,000 stories), and each mention takes
     its record's result."""
     rows = np.flatnonzero(frame["type"].isin(("person", "other")).to_numpy())
     if not len(rows):

@@ -98,7 +98,7 @@ def build_reports(
             :mod:`analysis.report.stories`), ``"all"`` for every story, ``[]`` for none.
         jobs: notebooks executed at once (default: the number of cores; one for a large
             corpus, see :func:`~analysis.report.prepare.is_large`: each kernel then holds the
-            corpus, about 1-1.9 GB at 25,000 articles). With more than one on a large corpus,
+            corpus, 0.9-1.6 GB at 25,000 articles). With more than one on a large corpus,
             the reports that do not read the corpus run beside the analysis pass.
         encoding: text encoding of the corpus files.
         stories_per_file: how text files are split into stories: auto, one or many.
