@@ -33,11 +33,12 @@ NOTEBOOKS: list[tuple[str, str]] = [
 ]
 #: The order in which a run starts its notebooks (the index keeps the order of
 #: :data:`NOTEBOOKS`), longest first so no core is left idle at the end: the sentiment
-#: validation (embedding the rated texts takes minutes whatever the corpus; on a large corpus it
-#: runs beside the analysis pass instead), then the language report, the longest on a large
-#: corpus, which fits the topic model the comparison reads; the comparison after the reports
-#: that read nothing of it, so its kernel does not wait for that model while a core stands
-#: idle. Notebooks not listed (the deep dives) start after these, in task order.
+#: validation (embedding the rated texts takes minutes whatever the corpus; on a large corpus
+#: run with more than one job it runs beside the analysis pass instead), then the language
+#: report, the longest on a large corpus, which fits the topic model the comparison reads;
+#: the comparison after the reports that read nothing of it, so its kernel does not wait for
+#: that model while a core stands idle. Notebooks not listed (the deep dives) start after
+#: these, in task order.
 START_ORDER: tuple[str, ...] = (
     "sentiment_validation",
     "topics_language",
