@@ -78,3 +78,23 @@ def test_selecting_every_story_shares_the_tables_and_leaves_the_corpus_as_it_was
     assert seed_corpus.stories.equals(before)
     assert "month" not in seed_corpus.stories and "month" in selected.stories
     assert list(selected.stories.columns[: len(before.columns)]) == list(before.columns)
+
+
+def test_select_stories_keeps_the_furniture_of_the_selected_stories(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "id,outlet,text\n"
+        'a1,A,"One fact here.\nAdvertisement\nTwo facts here."\n'
+        'b1,B,"One fact there.\nShare this story\nThree facts there."\n'
+        "c1,C,Nothing removed from this one.\n",
+        encoding="utf-8",
+    )
+    every = open_corpus(path, cache=False)
+    assert every.furniture[["story_id", "kind"]].values.tolist() == [
+        ["a1", "advertisement"],
+        ["b1", "share"],
+    ]
+    some = open_corpus(path, filters={"outlet": ["B", "C"]}, cache=False)
+    assert some.furniture[["story_id", "kind", "text"]].values.tolist() == [
+        ["b1", "share", "Share this story"]
+    ]

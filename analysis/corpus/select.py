@@ -44,7 +44,8 @@ def select_stories(
             dropped when either is given.
 
     Returns:
-        A new :class:`Corpus` with the selected stories and their sentences.
+        A new :class:`Corpus` with the selected stories, their sentences and the furniture
+        removed from them.
 
     Raises:
         ParameterError: an unknown column, a filter that matches nothing, or a bad date.
@@ -69,14 +70,16 @@ def select_stories(
                 dtype=object,
             )
     selected = selected.reset_index(drop=True)
-    sentences = corpus.sentences
+    sentences, furniture = corpus.sentences, corpus.furniture
     if not every:
         sentences = sentences[sentences["story_id"].isin(selected["story_id"])]
+        furniture = furniture[furniture["story_id"].isin(selected["story_id"])]
     return Corpus(
         stories=selected,
         sentences=sentences.reset_index(drop=True),
         skipped=corpus.skipped,
         source=corpus.source,
+        furniture=furniture.reset_index(drop=True),
     )
 
 
@@ -123,7 +126,8 @@ def open_corpus(
     :func:`select_stories`. ``stories_per_file`` and ``encoding`` are named here so a report
     runner passes the same reading options to the analysis pass and to every notebook; both are
     part of the corpus cache key (see :func:`~analysis.corpus.load_corpus`). The reports that
-    never show the text as read pass ``raw_text=False`` (less memory on a large corpus).
+    never show the text as read pass ``raw_text=False``, and those that show per-story figures
+    only also ``sentence_text=False`` (less memory on a large corpus).
 
     >>> open_corpus().stories.columns[-3:].tolist()
     ['month', 'quarter', 'year']
