@@ -41,6 +41,7 @@ from analysis.errors import ParameterError
 from analysis.framing import TIMEOUT_COLUMNS, MatchTimeoutWarning, warn_match_timeouts
 from analysis.parallel import for_each_chunk
 from analysis.pass_tables import PassTables
+from analysis.sentence_rows import CODE_COLUMN, KeyCodes, coded_rows, every_row, one_row_each
 
 __all__ = [
     "FLUSH_ARTICLES",
@@ -142,8 +143,8 @@ class Analysis:
         if self._sentiment is not None:
             table = self._sentiment
         else:
-            table = _sentiment_table(self.corpus, self.story_keys, self._read("sentiment", None))
-            release_memory()  # the merge's key tables (about 400 MB at a million sentences)
+            table = _sentiment_table(self.corpus, self._codes, self._coded("sentiment", None))
+            release_memory()  # the Parquet pages read
         if self._embedding is not None:
             from analysis.sentiment import with_embedding_scores
 
@@ -172,13 +173,15 @@ class Analysis:
             raise ParameterError(f"unknown score column(s) {unknown}; choose from {SCORE_COLUMNS}")
         if self._tables is None or self._sentiment is not None or "sentiment" in self.__dict__:
             return self.sentiment[["story_id", "sentence_id", "sentence_index", *wanted]].copy()
-        scores = self._read("sentiment", ["sentence_index", *wanted])
-        base = _sentence_base(self.corpus, self.story_keys)
-        merged = base.merge(
-            scores, on=[KEY_COLUMN, "sentence_index"], how="left", validate="m:1"
-        ).sort_values("_order", kind="stable", ignore_index=True)
-        table = merged[["story_id", "sentence_id", "sentence_index", *wanted]]
-        return table.astype({c: "float64" for c in wanted})
+        scores = self._coded("sentiment", ["sentence_index", *wanted])
+        sentences = self.corpus.sentences
+        table = pd.DataFrame(
+            {c: sentences[c].array for c in ("story_id", "sentence_id", "sentence_index")}
+        )
+        rows = _rows_of(self._codes, sentences, scores)
+        for column in wanted:
+            table[column] = _taken(scores, column, rows)
+        return table
 
     @functools.cached_property
     def keyed_terms(self) -> pd.DataFrame | None:
@@ -191,12 +194,25 @@ class Analysis:
             return None
         return self._tables.read(name, columns)
 
+    @functools.cached_property
+    def _codes(self) -> KeyCodes:
+        """The corpus' content keys as integer codes (see :mod:`analysis.sentence_rows`)."""
+        stories = self.corpus.stories["story_id"].tolist()
+        return KeyCodes(stories, self.story_keys, self.corpus.sentences["story_id"])
+
+    def _coded(self, name: str, columns: Sequence[str] | None) -> pd.DataFrame | None:
+        """The rows of component ``name`` with their key as a code, read part by part."""
+        if self._tables is None:
+            return None
+        parts = self._tables.read_parts(name, columns, dictionary=[KEY_COLUMN])
+        return coded_rows(parts, self._codes)
+
     def _frame_table(self, book_name: str) -> pd.DataFrame:
         book = self.codebooks[book_name]
         hits = _frame_table(
-            self.corpus, self.story_keys, self._read(f"frames-{book_name}", None), book
+            self.corpus, self._codes, self._coded(f"frames-{book_name}", None), book
         )
-        release_memory()  # the merge's key tables
+        release_memory()  # the Parquet pages read
         return hits
 
     @functools.cached_property
@@ -654,62 +670,60 @@ def _report_timeouts(timeouts: pd.DataFrame, book: Any, first_story: dict[str, s
 # --------------------------------------------------------------------------- assembling tables
 
 
-def _sentence_base(corpus: Corpus, story_keys: Sequence[str]) -> pd.DataFrame:
-    """``story_id``, ``sentence_id``, ``sentence_index``, ``_key`` and ``_order`` of every
-    sentence of the corpus, in corpus order."""
-    sentences = corpus.sentences
-    key_of = dict(zip(corpus.stories["story_id"], story_keys, strict=True))
-    base = sentences[["story_id", "sentence_id", "sentence_index"]].reset_index(drop=True)
-    base[KEY_COLUMN] = base["story_id"].map(key_of)
-    base["_order"] = np.arange(len(base))
-    return base
+def _no_sentences(corpus: Corpus) -> pd.DataFrame:
+    """The corpus' sentences table without rows, with a ``text`` column."""
+    empty = corpus.sentences.iloc[:0]
+    return empty if "text" in empty.columns else empty.assign(text=pd.Series(dtype="str"))
 
 
-def _sentiment_table(
-    corpus: Corpus, story_keys: Sequence[str], scores: pd.DataFrame | None
-) -> pd.DataFrame:
-    """The sentiment table of the corpus from keyed scores, in corpus order."""
+def _rows_of(codes: KeyCodes, sentences: pd.DataFrame, scores: pd.DataFrame | None) -> np.ndarray:
+    """The row of ``scores`` of every corpus sentence (-1: none)."""
+    if scores is None:
+        return np.full(len(sentences), -1, dtype=np.int64)
+    return one_row_each(codes, sentences["sentence_index"].to_numpy(np.int64), scores)
+
+
+def _taken(scores: pd.DataFrame | None, column: str, rows: np.ndarray) -> np.ndarray:
+    """``scores[column]`` at ``rows`` as floats, missing (NaN) where the row is -1."""
+    values = np.zeros(0) if scores is None else scores[column].to_numpy(np.float64)
+    return pd.api.extensions.take(values, rows, allow_fill=True)
+
+
+def _sentiment_table(corpus: Corpus, codes: KeyCodes, scores: pd.DataFrame | None) -> pd.DataFrame:
+    """The sentiment table of the corpus from coded scores, in corpus order."""
     from analysis.sentiment import SCORE_COLUMNS, SCORED_COLUMNS, sentence_sentiment
 
     if scores is None or scores.empty:
-        return sentence_sentiment(corpus.sentences.iloc[:0])
-    base = _sentence_base(corpus, story_keys)
-    merged = base.merge(
-        scores[[KEY_COLUMN, "sentence_index", *SCORE_COLUMNS]],
-        on=[KEY_COLUMN, "sentence_index"],
-        how="left",
-        validate="m:1",
-    ).sort_values("_order", kind="stable", ignore_index=True)
-    del base
-    sentences = corpus.sentences.reset_index(drop=True)
-    for column in ("position", "n_words", "text"):
-        merged[column] = sentences[column].array  # same rows, same order (no copy of the text)
-    return sentence_sentiment_types(merged[list(SCORED_COLUMNS)])
+        return sentence_sentiment(_no_sentences(corpus))
+    sentences = corpus.with_sentence_text().sentences
+    rows = _rows_of(codes, sentences, scores)
+    columns = ("story_id", "sentence_id", "sentence_index", "position", "n_words", "text")
+    table = pd.DataFrame({c: sentences[c].array for c in columns})  # no copy of the text
+    for column in SCORE_COLUMNS:
+        table[column] = _taken(scores, column, rows)
+    return sentence_sentiment_types(table[list(SCORED_COLUMNS)])
 
 
 def _frame_table(
-    corpus: Corpus, story_keys: Sequence[str], frame: pd.DataFrame | None, book: Any
+    corpus: Corpus, codes: KeyCodes, frame: pd.DataFrame | None, book: Any
 ) -> pd.DataFrame:
-    """One codebook's frame hits on the corpus from keyed hits, in corpus order."""
+    """One codebook's frame hits on the corpus from coded hits, in corpus order (a story's
+    hits in the order the pass found them)."""
     from analysis.framing import HIT_COLUMNS, frame_hits
 
     if frame is None or frame.empty or "sentence_index" not in frame.columns:
-        return frame_hits(corpus.sentences.iloc[:0], codebook=book)
-    base = _sentence_base(corpus, story_keys)
-    frame = frame.reset_index(drop=True)
-    frame["_row"] = range(len(frame))
-    merged = base.drop(columns=["story_id", "sentence_id"]).merge(
-        frame, on=[KEY_COLUMN, "sentence_index"], how="inner", validate="m:m"
+        return frame_hits(_no_sentences(corpus), codebook=book)
+    sentences = corpus.sentences
+    at, rows = every_row(codes, sentences["sentence_index"].to_numpy(np.int64), frame)
+    own = [c for c in frame.columns if c not in ("story_id", "sentence_id", CODE_COLUMN)]
+    hits = frame[own].take(rows).reset_index(drop=True)
+    del frame
+    for column in ("story_id", "sentence_id"):  # the corpus' ids, one column at a time
+        hits[column] = sentences[column].array.take(at)
+    hits["frame"] = pd.Categorical(
+        hits["frame"], categories=[f.id for f in book.frames], ordered=True
     )
-    merged = merged.sort_values(["_order", "_row"], kind="stable", ignore_index=True)
-    order = merged["_order"].to_numpy()
-    for column in ("story_id", "sentence_id"):  # one column at a time, as it is stored (an
-        # object array of both took 0.3 GB more at 25,000 stories)
-        merged[column] = base[column].array.take(order)
-    merged["frame"] = pd.Categorical(
-        merged["frame"], categories=[f.id for f in book.frames], ordered=True
-    )
-    return _hit_types(merged[HIT_COLUMNS], book)
+    return _hit_types(hits[HIT_COLUMNS], book)
 
 
 def _hit_types(table: pd.DataFrame, book: Any) -> pd.DataFrame:

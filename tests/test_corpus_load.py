@@ -3,6 +3,7 @@ cache, and the AllSides sample."""
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import pandas as pd
@@ -131,3 +132,34 @@ def test_raw_text_false_leaves_the_text_as_read_out_cold_and_cached(tmp_path):
     assert cached.stories.equals(cold.stories)
     assert cached.sentences.equals(full.sentences)
     assert full.stories["text"].tolist() == ["Rain fell all day.", "The sun came out."]
+
+
+def test_sentence_text_false_leaves_the_sentences_text_out_and_cuts_it_back(tmp_path):
+    store = ArticleCache(tmp_path / "cache")
+    path = tmp_path / "two.txt"
+    path.write_text(
+        "Rain fell all day. Roads closed at noon.\n\nThe sun came out. Crowds returned.\n", "utf-8"
+    )
+    cold = load_corpus(path, cache=store, sentence_text=False)
+    full = load_corpus(path, cache=store)  # from the cache, with the sentences' text
+    cached = load_corpus(path, cache=store, sentence_text=False)
+    assert "text" not in cold.sentences and "text" not in cached.sentences
+    assert full.sentences["text"].tolist() == [
+        "Rain fell all day.",
+        "Roads closed at noon.",
+        "The sun came out.",
+        "Crowds returned.",
+    ]
+    assert cold.sentences.equals(full.sentences.drop(columns="text"))
+    assert cached.sentences.equals(cold.sentences)
+    assert cached.stories.equals(full.stories)
+    pd.testing.assert_frame_equal(cached.with_sentence_text().sentences, full.sentences)
+    assert full.with_sentence_text() is full  # nothing to cut
+
+
+def test_sentence_text_cut_back_equals_the_loaded_text_on_the_seeds(seed_corpus):
+    without = dataclasses.replace(
+        seed_corpus, sentences=seed_corpus.sentences.drop(columns="text")
+    )
+    pd.testing.assert_frame_equal(without.with_sentence_text().sentences, seed_corpus.sentences)
+    assert "text" not in without.sentences  # not mutated

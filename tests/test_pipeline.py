@@ -4,6 +4,7 @@ time-outs reported from workers."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import warnings
 
@@ -239,3 +240,17 @@ def test_pool_workers_start_from_a_forkserver_on_posix():
     corpus = stories_from_texts(SYNTHETIC)
     pooled = pipeline.analyze(corpus, cache=False, workers=2)
     pd.testing.assert_frame_equal(pooled.sentiment, sentence_sentiment(corpus.sentences))
+
+
+def test_a_corpus_without_sentence_text_gives_the_same_tables(tmp_path, seed_corpus):
+    store = ArticleCache(tmp_path)
+    full = pipeline.analyze(seed_corpus, cache=store, workers=1)
+    bare = seed_corpus.sentences.drop(columns="text")
+    without = pipeline.analyze(
+        dataclasses.replace(seed_corpus, sentences=bare), cache=store, workers=1
+    )
+    pd.testing.assert_frame_equal(without.sentence_scores(), full.sentence_scores())
+    for name in ("generic", "policy"):
+        pd.testing.assert_frame_equal(without.frame_hits[name], full.frame_hits[name])
+    # the sentiment table takes each sentence's text from its story (text[start:end])
+    pd.testing.assert_frame_equal(without.sentiment, full.sentiment)

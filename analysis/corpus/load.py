@@ -103,6 +103,7 @@ def load_corpus(
     progress: bool | None = None,
     furniture: bool = True,
     raw_text: bool = True,
+    sentence_text: bool = True,
 ) -> Corpus:
     """Load articles from the seeds, a text file, a folder, a CSV or a JSON Lines file.
 
@@ -134,6 +135,10 @@ def load_corpus(
         raw_text: keep the stories' ``raw_text`` column (the text as read). ``False`` leaves it
             out (and does not read it from the cache): a report that never shows it saves
             about as much memory as the analysed text takes.
+        sentence_text: keep the sentences' ``text`` column. ``False`` leaves it out (and does
+            not read it from the cache), for reports that show per-story figures only; every
+            sentence's text is its story's ``text[start:end]``, and
+            :meth:`Corpus.with_sentence_text` cuts it back when needed.
 
     Returns:
         A :class:`Corpus` (see its attributes for every column).
@@ -171,7 +176,9 @@ def load_corpus(
         "segmenter": segmenter,
         "furniture": bool(furniture),
     }
-    cached = _cached_corpus(files, root, options, cache, source, raw_text=raw_text)
+    cached = _cached_corpus(
+        files, root, options, cache, source, raw_text=raw_text, sentence_text=sentence_text
+    )
     if cached is not None:
         release_memory()  # the Parquet pages read
         return cached
@@ -190,6 +197,8 @@ def load_corpus(
     _store_corpus(corpus, files, root, options, cache, notes)
     if not raw_text:
         corpus = dataclasses.replace(corpus, stories=corpus.stories.drop(columns="raw_text"))
+    if not sentence_text:
+        corpus = dataclasses.replace(corpus, sentences=corpus.sentences.drop(columns="text"))
     release_memory()
     return corpus
 
@@ -342,9 +351,13 @@ def _cached_corpus(
     source: str,
     *,
     raw_text: bool = True,
+    sentence_text: bool = True,
 ) -> Corpus | None:
     """The corpus as loaded before from the same bytes with the same options, if cached
-    (without the stories' ``raw_text`` unless ``raw_text``)."""
+    (without the stories' ``raw_text`` unless ``raw_text``, and without the sentences'
+    ``text`` unless ``sentence_text``)."""
+    left_out = {"stories": () if raw_text else ("raw_text",)}
+    left_out["sentences"] = () if sentence_text else ("text",)
 
     store = resolve_cache(cache)
     if not store.enabled:
@@ -355,7 +368,7 @@ def _cached_corpus(
         return None
     parts = {}
     for part in (*_REQUIRED_PARTS, *_OPTIONAL_PARTS):
-        exclude = ("raw_text",) if part == "stories" and not raw_text else ()
+        exclude = left_out.get(part, ())
         frame, missing = store.load(f"corpus-{part}", LOADER_VERSION, [key], exclude=exclude)
         if missing and part in _REQUIRED_PARTS:
             return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -102,7 +102,8 @@ class Corpus:
             ``paragraph_index`` (0-based); ``sentence_index`` (0-based within the story);
             ``start``/``end`` (character offsets into the story's ``text``);
             ``position`` (relative position in the story, ``(sentence_index + 0.5) / n``, 0–1);
-            ``n_words``; ``text``.
+            ``n_words``; ``text`` (left out when loaded with ``sentence_text=False``:
+            :meth:`with_sentence_text` cuts it back from the stories' ``text``).
         skipped: files or records that were not loaded: ``source_file``, ``source_line``
             (missing for a whole file), ``reason`` (without the file name, which is in
             ``source_file``). Empty when everything loaded.
@@ -130,3 +131,26 @@ class Corpus:
         """
         cols = ["story_id", *[c for c in columns if c != "story_id"]]
         return self.sentences.merge(self.stories[cols], on="story_id", how="left", validate="m:1")
+
+    def with_sentence_text(self) -> Corpus:
+        """This corpus with the sentences' ``text``: the corpus itself when it has the column,
+        else a copy whose sentences take their text from their story's ``text[start:end]``
+        (what the loader stores; for a corpus loaded with ``sentence_text=False``).
+
+        Does not mutate the corpus.
+        """
+        sentences = self.sentences
+        if "text" in sentences.columns:
+            return self
+        texts = dict(zip(self.stories["story_id"], self.stories["text"], strict=True))
+        cut = [
+            texts[story][start:end]
+            for story, start, end in zip(
+                sentences["story_id"].tolist(),
+                sentences["start"].tolist(),
+                sentences["end"].tolist(),
+                strict=True,
+            )
+        ]
+        with_text = sentences.assign(text=pd.Series(cut, index=sentences.index, dtype="str"))
+        return replace(self, sentences=with_text)
