@@ -199,6 +199,24 @@ def test_tags_descriptions_and_datelines_are_not_names(text, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        # a title left alone at the end of a cut-off lead, or where the name is elsewhere
+        (["Critics of the plan were answered by Mr.", "Reports said Dr."], set()),
+        (["The President said the Senators and Gov. were wrong."], set()),
+        # a bare title that is the surname of the story's full name merges, and stays
+        (
+            ["Rep. Steve King spoke on Monday. Later, King said he would stay."],
+            {("Steve King", "person")},
+        ),
+    ],
+)
+def test_titles_alone_are_not_actors(texts, expected):
+    got = set(actors(stories_from_texts(texts))[["actor", "type"]].itertuples(index=False))
+    assert got == expected
+
+
 def test_pronouns_and_stop_words_are_not_actors():
     text = 'Voters said "It matters." Then It and We and I\'m were printed: We won.'
     assert actors(stories_from_texts([text])).empty

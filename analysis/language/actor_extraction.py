@@ -31,7 +31,10 @@ biomedical text*, PSB 2003: 451-462): ``New York (CNN)`` is a dateline, not a de
 story that ends with it. Merging across the corpus (:func:`actor_mentions`,
 :func:`merged_story_mentions`): spellings of one person's full name take the one written in the
 most stories, and a bare surname its story left takes the full name that owns the surname in the
-corpus, if any. The surname rules are stated in :mod:`analysis.language.actor_merging`.
+corpus, if any. The surname rules are stated in :mod:`analysis.language.actor_merging`. A
+mention that is still one person title or describing word after merging, and not a person (a
+lone ``President`` or ``Senators``, a ``Mr.`` left at the end of a cut-off lead), is dropped:
+it describes someone without naming them.
 
 **Precision on the seeds** (hand-checked; the full list is a test in
 ``tests/test_language_actor_extraction.py``): 37 actors extracted, 36 are real named entities
@@ -575,7 +578,32 @@ def _computed_mentions(n_stories: int, chunks: Iterable[list[PlainStory]]) -> pd
     parts.clear()
     release_memory()
     _merge_table_across_stories(frame, n_stories)
-    return frame
+    return _without_descriptions(frame)
+
+
+def _without_descriptions(frame: pd.DataFrame) -> pd.DataFrame:
+    """The mentions whose actor, once merged, names someone: not those whose actor is one
+    person title (``designators.csv``) or describing word (``person_descriptors.txt``) and
+    not a person (a lone ``President`` or ``Senators``, a ``Mr.`` left at the end of a cut-off
+    lead). A bare title that merged into a full name (``King`` -> Steve King in the same story)
+    is kept under that name."""
+    lone = _lone_descriptions()
+    drop = frame["actor"].isin(lone).to_numpy() & (frame["type"] != "person").to_numpy()
+    if not drop.any():
+        return frame
+    return frame.loc[~drop].reset_index(drop=True)
+
+
+@cache
+def _lone_descriptions() -> list[str]:
+    """One-word person titles and describing words, as written in the data files."""
+    gz = actor_gazetteer()
+    titles = {
+        phrase[0]
+        for phrase, role in gz.designators.items()
+        if role == "person_title" and len(phrase) == 1
+    }
+    return sorted(titles | set(gz.descriptors))
 
 
 def _chunk_mentions(chunk: list[PlainStory]) -> tuple[int, pd.DataFrame]:
