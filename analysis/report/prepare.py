@@ -157,6 +157,7 @@ def prepare_corpus(
             encoding=encoding,
             stories_per_file=stories_per_file,
             raw_text=False,
+            sentence_text=False,  # the pass cuts sentences from the story text itself
         )
         if engine == "dask":
             from analysis.dask_engine import analyze_on_cluster
@@ -221,6 +222,7 @@ def warm_actor_tables(corpus: Any, group: str = "story_id") -> None:
     from analysis import language
     from analysis.sentiment import default_targets
 
+    corpus = corpus.with_sentence_text()  # cut from the stories' text if loaded without it
     language.actor_mentions(corpus.sentences)
     language.quotes(corpus.sentences)
     default_targets(corpus.sentences)
