@@ -54,8 +54,6 @@ from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.stats import pearsonr
-from sklearn.metrics import f1_score
 
 from analysis import config
 from analysis.errors import CorpusError, ParameterError
@@ -204,6 +202,9 @@ def load_sentiment_ratings(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    from scipy.stats import pearsonr  # here: the report command imports this module to check
+    # for the ratings, and scipy with scikit-learn took 70 MB of its memory
+
     if len(x) < 2 or np.std(x) == 0 or np.std(y) == 0:
         return math.nan
     return float(pearsonr(x, y)[0])
@@ -327,6 +328,8 @@ def validate_sentiment(
 
 
 def _macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    from sklearn.metrics import f1_score  # here, as scipy in _pearson
+
     return float(f1_score(truth, predicted, labels=[-1, 0, 1], average="macro", zero_division=0))
 
 

@@ -4,6 +4,8 @@ the index (not failed, exit code 0), decided before anything is executed."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 from analysis import config
 from analysis.report import catalog
@@ -42,3 +44,19 @@ def test_trends_without_dates_and_validation_without_ratings_are_skipped(
     assert "No report failed." in index and "FAILED" not in index
     printed = capsys.readouterr().out
     assert "skipped: trends: no selected story has a date" in printed
+
+
+def test_checking_for_the_ratings_does_not_import_scikit_learn():
+    # the report command asks whether the ratings are there; scipy.stats and scikit-learn
+    # (70 MB of its memory while every kernel runs) load only when agreement is computed
+    code = (
+        "import sys\n"
+        "from analysis.report import build, skips\n"
+        "from analysis.sentiment_validation import missing_validation_data\n"
+        "missing_validation_data()\n"
+        "print(sorted(m for m in ('sklearn', 'scipy.stats') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]"
