@@ -129,3 +129,27 @@ def test_tfidf_matrix_equals_scikit_learn_on_the_seeds(seed_corpus):
     theirs = tfidf_transformer().fit_transform(counts.astype(np.float64)).tocsr()
     assert ours.nnz > 1000 and np.array_equal(ours.data, theirs.data)
     assert np.array_equal(ours.indices, theirs.indices)
+
+
+def test_tfidf_matrix_in_blocks_of_rows_equals_scikit_learn(monkeypatch):
+    from analysis.language import terms as terms_module
+
+    generator = np.random.default_rng(3)
+    dense = generator.integers(0, 4, size=(50, 30)) * (generator.random((50, 30)) < 0.3)
+    dense[[0, 7, 8, 49]] = 0  # rows without terms, also at a block's edge
+    counts = sp.csr_matrix(dense)
+    theirs = terms_module.tfidf_transformer().fit_transform(counts.astype(np.float64)).tocsr()
+    for rows in (1, 3, 7, 2048):
+        monkeypatch.setattr(terms_module, "TFIDF_BLOCK_ROWS", rows)
+        ours = terms_module.tfidf_matrix(counts)
+        assert np.array_equal(ours.data, theirs.data)
+        assert np.array_equal(ours.indptr, theirs.indptr)
+
+
+def test_document_frequencies_count_rows_with_a_positive_count():
+    from analysis.language.terms import document_frequencies
+
+    counts = sp.csr_matrix(np.array([[1, 0, 2], [3, 0, 0], [0, 0, 5]]))
+    assert document_frequencies(counts).tolist() == [2, 0, 2]
+    stored_zero = sp.csr_matrix((np.array([0, 4]), np.array([0, 2]), np.array([0, 2])), (1, 3))
+    assert document_frequencies(stored_zero).tolist() == [0, 0, 1]  # a stored 0 is not a count

@@ -61,6 +61,7 @@ from analysis.language.tables import check_group, check_table, corpus_tables, gr
 from analysis.language.terms import (
     TermCounts,
     check_ngram_range,
+    document_frequencies,
     ngram_sizes,
     resolve_counts,
     text_terms,
@@ -287,7 +288,7 @@ def _kept_terms(matrix: sp.csr_matrix, terms: np.ndarray) -> tuple[sp.csr_matrix
     n_units = matrix.shape[0]
     if n_units < TERM_FILTER_UNITS:
         return matrix, terms
-    df = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    df = document_frequencies(matrix)
     keep_terms = np.flatnonzero((df >= MIN_TERM_UNITS) & (df <= MAX_TERM_SHARE * n_units))
     return matrix[:, keep_terms], terms[keep_terms]
 
