@@ -102,3 +102,22 @@ def test_inputs_are_not_mutated(seed_corpus):
     L.quotes(seed_corpus.sentences)
     assert_frame_equal(seed_corpus.stories, stories)
     assert_frame_equal(seed_corpus.sentences, sentences)
+
+
+def test_given_counts_the_story_functions_need_no_text(seed_corpus):
+    from analysis.errors import ParameterError
+
+    stories = seed_corpus.stories
+    counts = L.term_counts(stories)
+    bare = stories.drop(columns="text")
+    assert_frame_equal(
+        L.nearest_neighbours(bare, k=2, counts=counts),
+        L.nearest_neighbours(stories, k=2, counts=counts),
+    )
+    assert_frame_equal(L.tfidf_terms(bare, counts=counts), L.tfidf_terms(stories, counts=counts))
+    assert_frame_equal(
+        L.distinctive_terms(bare, counts=counts),
+        L.distinctive_terms(stories, counts=counts),
+    )
+    with pytest.raises(ParameterError, match=r"lacks the column\(s\) \['text'\]"):
+        L.nearest_neighbours(bare, k=2)  # the text is needed to count the terms

@@ -311,7 +311,7 @@ def distinctive_terms(
     >>> t.loc[t["group"].str.startswith("the-sudden"), "term"].tolist()
     ['russia', 'maduro', 'military']
     """
-    check_stories(stories)
+    check_stories(stories, counts=counts)
     check_group(stories, group)
     top_n = positive_int(top_n, "top_n")
     min_count = positive_int(min_count, "min_count")
@@ -398,7 +398,7 @@ def tfidf_terms(
     Raises:
         ParameterError: unknown ``group``, bad ``top_n``, mismatched ``counts``.
     """
-    check_stories(stories)
+    check_stories(stories, counts=counts)
     check_group(stories, group)
     top_n = positive_int(top_n, "top_n")
     if stories.empty:

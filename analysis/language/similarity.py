@@ -98,7 +98,7 @@ def similarity_matrix(
         ParameterError: unknown ``group``; more than 5,000 rows (use :func:`nearest_neighbours`,
             or ``max_rows``); a bad ``max_rows``.
     """
-    check_stories(stories)
+    check_stories(stories, counts=counts)
     check_group(stories, group)
     labels, index = group_values(stories, group) if len(stories) else ([], np.array([]))
     n_total = len(labels)
@@ -404,7 +404,7 @@ def nearest_neighbours(
     Raises:
         ParameterError: bad ``k``, missing columns, mismatched ``counts``.
     """
-    check_stories(stories)
+    check_stories(stories, counts=counts)
     k = positive_int(k, "k")
     if len(stories) < 2:
         return pd.DataFrame(columns=NEIGHBOUR_COLUMNS)
@@ -438,7 +438,7 @@ def near_duplicates(
     Raises:
         ParameterError: ``threshold`` outside (0, 1].
     """
-    check_stories(stories)
+    check_stories(stories, counts=counts)
     if isinstance(threshold, bool) or not isinstance(threshold, int | float):
         raise ParameterError(f"threshold must be a number in (0, 1], got {threshold!r}")
     if not 0 < threshold <= 1:

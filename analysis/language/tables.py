@@ -56,9 +56,10 @@ def check_table(frame: object, columns: list[str] | tuple[str, ...], name: str) 
     require_columns(frame, columns, name, hint=hint)
 
 
-def check_stories(stories: object) -> None:
-    """Raise unless ``stories`` is a stories table (``story_id``, ``text``)."""
-    check_table(stories, STORY_COLUMNS, "stories")
+def check_stories(stories: object, *, counts: object = None) -> None:
+    """Raise unless ``stories`` is a stories table (``story_id``, ``text``; no ``text`` needed
+    when the stories' term ``counts`` are given: nothing then reads it)."""
+    check_table(stories, STORY_COLUMNS if counts is None else STORY_COLUMNS[:1], "stories")
 
 
 def check_group(stories: pd.DataFrame, group: str) -> None:
