@@ -7,6 +7,7 @@ import dataclasses
 import warnings
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from analysis.cache import ArticleCache
@@ -155,6 +156,12 @@ def test_sentence_text_false_leaves_the_sentences_text_out_and_cuts_it_back(tmp_
     assert cached.stories.equals(full.stories)
     pd.testing.assert_frame_equal(cached.with_sentence_text().sentences, full.sentences)
     assert full.with_sentence_text() is full  # nothing to cut
+    # the cache keeps the sentences' offsets, not their text (it is cut from the stories')
+    stored = list((tmp_path / "cache").rglob("*.parquet"))
+    sentence_files = [f for f in stored if "corpus-sentences" in f.as_posix()]
+    assert sentence_files
+    for file in sentence_files:
+        assert "text" not in pq.read_schema(file).names
 
 
 def test_sentence_text_cut_back_equals_the_loaded_text_on_the_seeds(seed_corpus):
@@ -163,3 +170,21 @@ def test_sentence_text_cut_back_equals_the_loaded_text_on_the_seeds(seed_corpus)
     )
     pd.testing.assert_frame_equal(without.with_sentence_text().sentences, seed_corpus.sentences)
     assert "text" not in without.sentences  # not mutated
+
+
+def test_cut_sentence_texts_in_blocks_any_order_and_any_script(monkeypatch):
+    from analysis.corpus import schema
+
+    stories = pd.DataFrame(
+        {
+            "story_id": ["a", "b"],
+            "text": ["Caf\u00e9 \u2014 ok. Zw\u00f6lf \U0001f600 Boxen.", "Short one."],
+        }
+    )
+    spans = pd.DataFrame({"story_id": ["b", "a", "a"], "start": [0, 11, 0], "end": [10, 26, 10]})
+    expected = ["Short one.", "Zw\u00f6lf \U0001f600 Boxen.", "Caf\u00e9 \u2014 ok."]
+    for rows in (1, 2, 65_536):
+        monkeypatch.setattr(schema, "CUT_ROWS", rows)
+        assert schema.cut_sentence_texts(stories, spans).to_pylist() == expected
+    with pytest.raises(ValueError, match="story_id"):
+        schema.cut_sentence_texts(stories, spans.assign(story_id=["x", "a", "a"]))

@@ -135,10 +135,11 @@ def load_corpus(
         raw_text: keep the stories' ``raw_text`` column (the text as read). ``False`` leaves it
             out (and does not read it from the cache): a report that never shows it saves
             about as much memory as the analysed text takes.
-        sentence_text: keep the sentences' ``text`` column. ``False`` leaves it out (and does
-            not read it from the cache), for reports that show per-story figures only; every
-            sentence's text is its story's ``text[start:end]``, and
-            :meth:`Corpus.with_sentence_text` cuts it back when needed.
+        sentence_text: give the sentences their ``text`` column. Every sentence's text is its
+            story's ``text[start:end]``: the cache stores the offsets only, and the texts are
+            cut when the corpus is loaded (:meth:`Corpus.with_sentence_text`). ``False`` leaves
+            them out, for reports that show per-story figures only (less memory, and a
+            first load that does not build them).
 
     Returns:
         A :class:`Corpus` (see its attributes for every column).
@@ -192,13 +193,12 @@ def load_corpus(
         workers=workers,
         progress=progress,
         furniture=bool(furniture),
+        sentence_text=sentence_text,
     )
     del records
     _store_corpus(corpus, files, root, options, cache, notes)
     if not raw_text:
         corpus = dataclasses.replace(corpus, stories=corpus.stories.drop(columns="raw_text"))
-    if not sentence_text:
-        corpus = dataclasses.replace(corpus, sentences=corpus.sentences.drop(columns="text"))
     release_memory()
     return corpus
 
@@ -356,8 +356,9 @@ def _cached_corpus(
     """The corpus as loaded before from the same bytes with the same options, if cached
     (without the stories' ``raw_text`` unless ``raw_text``, and without the sentences'
     ``text`` unless ``sentence_text``)."""
-    left_out = {"stories": () if raw_text else ("raw_text",)}
-    left_out["sentences"] = () if sentence_text else ("text",)
+    # the sentences' text is not stored (it is cut from the stories' text); a cache written
+    # before that has it, and it is not read either
+    left_out = {"stories": () if raw_text else ("raw_text",), "sentences": ("text",)}
 
     store = resolve_cache(cache)
     if not store.enabled:
@@ -389,13 +390,14 @@ def _cached_corpus(
         warnings.warn(str(note), CorpusWarning, stacklevel=3)
     for skip in skipped.to_dict("records"):
         warnings.warn(_skip_message(skip), CorpusWarning, stacklevel=3)
-    return Corpus(
+    corpus = Corpus(
         stories=set_optional_text_columns(parts["stories"]),
         sentences=parts["sentences"],
         skipped=skipped,
         source=source,
         furniture=furniture,
     )
+    return corpus.with_sentence_text() if sentence_text else corpus
 
 
 def _store_corpus(
@@ -415,7 +417,7 @@ def _store_corpus(
         ("notes", pd.DataFrame({"message": pd.Series(notes, dtype=object)})),
         ("skipped", corpus.skipped),
         ("furniture", corpus.furniture),
-        ("sentences", corpus.sentences),
+        ("sentences", corpus.sentences.drop(columns="text", errors="ignore")),
         ("stories", corpus.stories),
     ):
         if frame.empty and part not in _REQUIRED_PARTS:

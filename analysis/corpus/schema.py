@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 __all__ = [
     "FURNITURE_COLUMNS",
@@ -13,6 +15,7 @@ __all__ = [
     "STORY_COLUMNS",
     "Corpus",
     "CorpusWarning",
+    "cut_sentence_texts",
 ]
 
 STORY_COLUMNS = [
@@ -135,22 +138,62 @@ class Corpus:
     def with_sentence_text(self) -> Corpus:
         """This corpus with the sentences' ``text``: the corpus itself when it has the column,
         else a copy whose sentences take their text from their story's ``text[start:end]``
-        (what the loader stores; for a corpus loaded with ``sentence_text=False``).
+        (how the loader makes it; for a corpus loaded with ``sentence_text=False``). The texts
+        are cut :data:`CUT_ROWS` sentences at a time into one Arrow column, so no Python string
+        of every sentence is held at once.
 
         Does not mutate the corpus.
         """
         sentences = self.sentences
         if "text" in sentences.columns:
             return self
-        texts = dict(zip(self.stories["story_id"], self.stories["text"], strict=True))
+        cut = cut_sentence_texts(self.stories, sentences)
+        with_text = sentences.assign(text=pd.Series(cut, index=sentences.index, dtype="str"))
+        return replace(self, sentences=with_text)
+
+
+#: Sentences whose texts :func:`cut_sentence_texts` cuts at a time.
+CUT_ROWS = 65_536
+
+
+def cut_sentence_texts(stories: pd.DataFrame, sentences: pd.DataFrame) -> pa.ChunkedArray:
+    """Each sentence's text, ``text[start:end]`` of its story's ``text``, as one Arrow column
+    (``large_string``) in the order of ``sentences``.
+
+    >>> stories = pd.DataFrame({"story_id": ["a"], "text": ["Rain fell. Roads shut."]})
+    >>> spans = pd.DataFrame({"story_id": ["a", "a"], "start": [0, 11], "end": [10, 22]})
+    >>> cut_sentence_texts(stories, spans).to_pylist()
+    ['Rain fell.', 'Roads shut.']
+    """
+    texts = _arrow_texts(stories["text"])
+    story_of = pd.Index(stories["story_id"]).get_indexer(sentences["story_id"])
+    if (story_of < 0).any():
+        raise ValueError("a sentence's story_id is not in the stories table")
+    starts = sentences["start"].to_numpy(np.int64)
+    ends = sentences["end"].to_numpy(np.int64)
+    parts = []
+    for low in range(0, len(story_of), CUT_ROWS):
+        block = story_of[low : low + CUT_ROWS]
+        unique, local = np.unique(block, return_inverse=True)
+        own = texts.take(pa.array(unique)).to_pylist()  # the block's stories only
         cut = [
-            texts[story][start:end]
-            for story, start, end in zip(
-                sentences["story_id"].tolist(),
-                sentences["start"].tolist(),
-                sentences["end"].tolist(),
+            own[i][start:end]
+            for i, start, end in zip(
+                local.tolist(),
+                starts[low : low + CUT_ROWS].tolist(),
+                ends[low : low + CUT_ROWS].tolist(),
                 strict=True,
             )
         ]
-        with_text = sentences.assign(text=pd.Series(cut, index=sentences.index, dtype="str"))
-        return replace(self, sentences=with_text)
+        parts.append(pa.array(cut, pa.large_string()))
+    if not parts:
+        return pa.chunked_array([], pa.large_string())
+    return pa.chunked_array([pa.concat_arrays(parts)], pa.large_string())
+
+
+def _arrow_texts(column: pd.Series) -> pa.ChunkedArray:
+    """A column of texts as Arrow strings: its own buffers when it is Arrow-backed."""
+    try:
+        return pa.chunked_array(column.array.__arrow_array__())
+    except (AttributeError, TypeError, pa.ArrowException):
+        return pa.chunked_array([pa.array(column.astype(object).tolist(), pa.large_string())])

@@ -191,13 +191,15 @@ def build_corpus(
     workers: int | None = None,
     progress: bool | None = None,
     furniture: bool = False,
+    sentence_text: bool = True,
 ) -> Corpus:
     """The corpus of ``records``: normalised stories, their sentences, and what was skipped.
 
     ``skipped`` (the rows the readers skipped) is extended with the records whose text is empty
     once normalised. ``method``, ``cache``, ``workers`` and ``progress`` are passed to the
     segmentation step; ``furniture`` removes page furniture
-    (:mod:`analysis.corpus.furniture`).
+    (:mod:`analysis.corpus.furniture`); ``sentence_text=False`` leaves the sentences' ``text``
+    out (:meth:`Corpus.with_sentence_text` cuts it back).
 
     Memory: the corpus is built in a stream. Worker processes normalise the records and run the
     per-story furniture rules chunk by chunk (:func:`_mark_chunk`); the whole-corpus rules
@@ -232,7 +234,7 @@ def build_corpus(
             workers=workers,
             progress=progress,
         )
-    sentences = _sentences_table(stories, texts, spans)
+    sentences = _sentences_table(stories, texts, spans, sentence_text)
     del spans, texts
     release_memory()
     stories = _typed_stories(stories, sentences)
@@ -488,12 +490,16 @@ def _typed_stories(stories: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
 
 
 def _sentences_table(
-    stories: pd.DataFrame, texts: pa.ChunkedArray, spans: pd.DataFrame | None
+    stories: pd.DataFrame,
+    texts: pa.ChunkedArray,
+    spans: pd.DataFrame | None,
+    with_text: bool = True,
 ) -> pd.DataFrame:
     """Join cached/computed spans to stories (in story order) and cut the sentence texts,
     :data:`BUILD_CHUNK` stories at a time (texts made Python strings one chunk at a time)."""
+    columns = SENTENCE_COLUMNS if with_text else SENTENCE_COLUMNS[:-1]
     if spans is None or spans.empty:
-        return _empty_sentences()
+        return _empty_sentences()[columns]
     codes, uniques = pd.factorize(spans[KEY_COLUMN])  # spans are sorted by key
     bounds = np.flatnonzero(np.diff(codes)) + 1
     lows = np.concatenate([[0], bounds])
@@ -510,17 +516,17 @@ def _sentences_table(
             texts.slice(at, BUILD_CHUNK).to_pylist(),
             strict=True,
         )
-        for column, part in _sentence_chunk(chunk, where, numbers).items():
+        for column, part in _sentence_chunk(chunk, where, numbers, with_text).items():
             parts[column].append(part)
-    if not parts["text"]:
-        return _empty_sentences()
+    if not parts["story_id"]:
+        return _empty_sentences()[columns]
     strings = ("story_id", "sentence_id", "text")
     return pd.DataFrame(
         {
             c: pd.Series(one_chunk(parts.pop(c)), dtype="str")
             if c in strings
             else np.concatenate(parts[c]).astype("float64" if c == "position" else "int64")
-            for c in SENTENCE_COLUMNS
+            for c in columns
         }
     )
 
@@ -529,9 +535,11 @@ def _sentence_chunk(
     stories: Iterable[tuple[str, str, str]],
     where: dict[str, tuple[int, int]],
     numbers: dict[str, np.ndarray],
+    with_text: bool = True,
 ) -> dict[str, Any]:
     """The sentences columns of some ``(story_id, key, text)`` stories (empty if none has
-    sentences): spans rows ``where[key]`` of the ``numbers`` columns, texts cut here."""
+    sentences): spans rows ``where[key]`` of the ``numbers`` columns, texts cut here (unless
+    not ``with_text``)."""
     rows: list[np.ndarray] = []
     story_ids: list[str] = []
     sentence_texts: list[str] = []
@@ -544,8 +552,9 @@ def _sentence_chunk(
         rows.append(np.arange(low, high))
         story_ids.extend([story_id] * (high - low))
         counts.extend([high - low] * (high - low))
-        bounds = zip(starts[low:high].tolist(), ends[low:high].tolist(), strict=True)
-        sentence_texts.extend(text[s:e] for s, e in bounds)
+        if with_text:
+            bounds = zip(starts[low:high].tolist(), ends[low:high].tolist(), strict=True)
+            sentence_texts.extend(text[s:e] for s, e in bounds)
     if not rows:
         return {}
     taken = np.concatenate(rows)
@@ -555,7 +564,8 @@ def _sentence_chunk(
     out["story_id"] = pa.array(story_ids, pa.large_string())
     sentence_ids = [f"{i}/{n}" for i, n in zip(story_ids, index.tolist(), strict=True)]
     out["sentence_id"] = pa.array(sentence_ids, pa.large_string())
-    out["text"] = pa.array(sentence_texts, pa.large_string())
+    if with_text:
+        out["text"] = pa.array(sentence_texts, pa.large_string())
     return out
 
 

@@ -223,6 +223,7 @@ def warm_actor_tables(corpus: Any, group: str = "story_id") -> None:
     from analysis.sentiment import default_targets
 
     corpus = corpus.with_sentence_text()  # cut from the stories' text if loaded without it
+    release_memory()  # the blocks the texts were cut in
     language.actor_mentions(corpus.sentences)
     language.quotes(corpus.sentences)
     default_targets(corpus.sentences)
