@@ -58,3 +58,40 @@ def test_normalized_text_has_no_invisible_or_blank_lines(text):
     out = normalize_text(text)
     assert "\u200b" not in out and "\r" not in out and "\n\n" not in out
     assert out == out.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # UTF-8 read as Windows-1252, once and twice (AllSides titles and texts)
+        (
+            "Worth Drops to Level of Early \u00c3\u00a2\u00e2\u201a\u00ac\u00e2\u201e\u00a290s",
+            "Worth Drops to Level of Early \u201990s",
+        ),
+        (
+            "Juan Santamar\u00c3\u00ada International Airport",
+            "Juan Santamar\u00eda International Airport",
+        ),
+        ("statement: \u00c3\u00a2\u00c2\u0080\u00c2\u009cWe find", "statement: \u201cWe find"),
+        ("caf\u00c3\u00a9 \u00e2\u20ac\u201d ok", "caf\u00e9 \u2014 ok"),
+    ],
+)
+def test_fix_mojibake_repairs_utf8_read_in_another_encoding(text, expected):
+    from analysis.normalize import fix_mojibake
+
+    assert fix_mojibake(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Caf\u00e9, na\u00efve, S\u00e3o Paulo, Z\u00fcrich, \u00c5ngstr\u00f6m",
+        "caf\u00e9\u2019s menu",  # a real accent before a real apostrophe
+        "Pe\u00f1a said \u201cno\u201d \u2014 twice",
+        "\u00c9douard \u00e0 Montr\u00e9al",
+    ],
+)
+def test_fix_mojibake_leaves_correct_text_alone(text):
+    from analysis.normalize import fix_mojibake
+
+    assert fix_mojibake(text) == text

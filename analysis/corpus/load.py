@@ -53,7 +53,7 @@ from analysis.segment import SEGMENT_VERSION, Method, pysbd_version
 __all__ = ["LOADER_VERSION", "from_dataframe", "input_files", "load_corpus", "stories_from_texts"]
 
 #: Bump when loading or normalisation can change a loaded corpus (part of the corpus cache key).
-LOADER_VERSION = "corpus-4"
+LOADER_VERSION = "corpus-5"
 #: Cached parts a corpus needs; ``skipped`` and ``notes`` are stored only when not empty (the
 #: cache names packs by their bytes, and empty tables of different corpora have the same bytes).
 _REQUIRED_PARTS = ("stories", "sentences")
