@@ -76,3 +76,17 @@ def test_a_large_corpus_box_carries_five_numbers_not_every_sentence():
     assert fig.data[0].median == (299.5,) and fig.data[1].q3 == (7.0,)
     small = figures.sentence_lengths(lengths.iloc[:300])
     assert len(small.data[0].x) == 300 and small.data[0].boxpoints == "all"
+
+
+def test_a_large_corpus_axis_ends_at_the_longest_whisker_not_the_longest_sentence():
+    # 999 sentences of 10 to 30 words and one of 400: the whisker stops at 30
+    lengths = pd.DataFrame(
+        {"story_id": ["a"] * 1000, "n_words": [10 + i % 21 for i in range(999)] + [400]}
+    )
+    fig = figures.sentence_lengths(lengths)
+    assert fig.data[0].upperfence == (30.0,)
+    assert fig.layout.xaxis.range == (0.0, 31.5)  # 30 and a 5 % margin, not 420
+    assert "longer sentences are not drawn" in fig.layout.title.text
+    small = figures.sentence_lengths(lengths.iloc[-300:])  # every sentence drawn, 400 too
+    assert small.layout.xaxis.range == (0.0, 420.0)
+    assert "not drawn" not in small.layout.title.text

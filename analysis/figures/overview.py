@@ -156,11 +156,13 @@ def sentence_lengths(
     faded = chosen.small("n_sentences", min_n)
     fig = go.Figure()
     points = len(frame) < MAX_BOX_POINTS
+    reach = []  # what each box draws: every length, or its box and whiskers
     for label in [*chosen.kept, *([chosen.other] if chosen.dropped else [])]:
         values = frame.loc[frame["_g"] == label, value]
         name = f"{label} (n={len(values):,})"
         # few sentences: every one drawn; else the box's five numbers, not every length
         data = {"x": values.tolist()} if points else {"y": [name], **box_stats(values)}
+        reach.extend(data.get("x") or data["upperfence"])
         fig.add_trace(
             go.Box(
                 **data,
@@ -172,11 +174,13 @@ def sentence_lengths(
             )
         )
     notes = ["n = sentences"] + ([muted_note("sentences", min_n)] if faded else [])
+    if not points:  # the axis ends at the longest whisker, not at the longest sentence
+        notes.append("whiskers at 1.5 IQR; longer sentences are not drawn")
     fig.update_layout(
         template=_TEMPLATE,
         title=f"Sentence length by {plot_text(group)}{plot_text(chosen.note(pooled=True))}"
         f"<br><sup>{'; '.join(notes)}</sup>",
-        xaxis={"title": {"text": "words per sentence"}, "range": zero_range(frame[value])},
+        xaxis={"title": {"text": "words per sentence"}, "range": zero_range(reach)},
         yaxis={"autorange": "reversed", "automargin": True},
         height=max(320, 40 * len(fig.data) + 160),
     )
