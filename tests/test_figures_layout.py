@@ -13,7 +13,7 @@ import pytest
 from plotly.subplots import make_subplots
 
 from analysis.figures import figure_html
-from analysis.figures.rules import CHAR_WIDTH, FIT_WIDTH, fit_layout
+from analysis.figures.rules import CHAR_WIDTH, FIT_WIDTH, MODEBAR_WIDTH, fit_layout
 
 NAMES = [f"Outlet number {i} (Online News), n={1000 + i:,}" for i in range(13)]
 TITLE = (
@@ -62,14 +62,16 @@ def test_legend_goes_right_of_the_plot_and_width_follows_the_page():
 def test_long_title_is_wrapped_at_words_and_the_margin_and_height_grow():
     out = fit_layout(_arc(margin={"t": 60}))
     lines = _lines(out)
-    assert len(lines) == 3  # the main line is wrapped once, the subtitle fits
-    assert lines[0] == "Sentiment arc by outlet (12 of 125 groups with most stories; the other"
-    assert lines[1] == "113 pooled)"
-    assert lines[2].startswith("<sup>hatched") and lines[2].endswith("</sup>")
-    assert all(len(_drawn(line)) * CHAR_WIDTH * 17 / 12 <= FIT_WIDTH for line in lines[:2])
-    # 9 px above, three lines of 17 px * 1.3, 14 px below
-    assert out.layout.margin.t == 90
-    assert out.layout.height == 480 + 90 - 60
+    assert len(lines) == 4  # the main line and the subtitle are each wrapped once
+    assert lines[0] == "Sentiment arc by outlet (12 of 125 groups with most"
+    assert lines[1] == "stories; the other 113 pooled)"
+    assert lines[2].startswith("<sup>hatched") and lines[3] == "<sup>sentences</sup>"
+    # left of the chart's toolbar at the narrowest width
+    room = FIT_WIDTH * 0.95 - MODEBAR_WIDTH
+    assert all(len(_drawn(line)) * CHAR_WIDTH * 17 / 12 <= room for line in lines[:2])
+    # 9 px above, four lines of 17 px * 1.3, 14 px below
+    assert out.layout.margin.t == 112
+    assert out.layout.height == 480 + 112 - 60
     assert (out.layout.title.yref, out.layout.title.y, out.layout.title.yanchor) == (
         "container",
         1,
@@ -87,11 +89,12 @@ def test_wrapping_keeps_tags_and_character_references_whole():
     sup = "<sup>" + " ".join(["note"] * 40) + "</sup>"
     out = fit_layout(go.Figure().update_layout(title=f"{escaped}<br>{sup}"))
     lines = _lines(out)
-    assert len(lines) == 4
+    assert len(lines) == 6
     assert all("&lt;" not in line[1:] or line.startswith("&lt;b&gt;") for line in lines)
-    assert _drawn(" ".join(lines[:2])) == _drawn(escaped)
-    assert all(line.startswith("<sup>") and line.endswith("</sup>") for line in lines[2:])
-    assert " ".join(_drawn(line) for line in lines[2:]) == " ".join(["note"] * 40)
+    main = [line for line in lines if not line.startswith("<sup>")]
+    assert len(main) == 3 and _drawn(" ".join(main)) == _drawn(escaped)
+    assert all(line.startswith("<sup>") and line.endswith("</sup>") for line in lines[3:])
+    assert " ".join(_drawn(line) for line in lines[3:]) == " ".join(["note"] * 40)
 
 
 def test_labels_right_of_the_plot_put_the_legend_above_it_with_room_for_its_rows():
@@ -107,8 +110,8 @@ def test_labels_right_of_the_plot_put_the_legend_above_it_with_room_for_its_rows
         0,
     )
     # 13 entries of 43 characters (358 px with the symbol) in 600 px: one a row, 13 rows
-    assert out.layout.margin.t == 90 + 13 * 20 + 14
-    assert legend.y == pytest.approx(1 - (9 + 3 * 17 * 1.3 + 14) / out.layout.height)
+    assert out.layout.margin.t == 112 + 13 * 20 + 14
+    assert legend.y == pytest.approx(1 - (9 + 4 * 17 * 1.3 + 14) / out.layout.height)
 
 
 def test_subplot_titles_get_a_row_under_the_title():
@@ -129,3 +132,11 @@ def test_figure_html_is_fitted():
     assert '"autosize":true' in html
     assert '"width":640' not in html
     assert '"orientation":"v"' in html
+
+
+def test_charts_keep_five_toolbar_buttons(seed_corpus):
+    from analysis.figures import figure_html
+    from analysis.figures.overview import story_lengths
+
+    html = figure_html(story_lengths(seed_corpus.stories), "lengths")
+    assert '"modeBarButtonsToRemove": ["zoomIn2d", "zoomOut2d", "autoScale2d"' in html

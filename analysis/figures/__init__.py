@@ -51,7 +51,13 @@ import plotly.io as pio
 from analysis.figures.rules import fit_layout
 from analysis.safe import plot_text
 
-__all__ = ["TOPIC_COLOURS", "escape_figure", "figure_html", "show"]
+__all__ = ["MODEBAR_REMOVE", "TOPIC_COLOURS", "escape_figure", "figure_html", "show"]
+
+#: Buttons taken off plotly.js's chart toolbar: zooming in, out and to fit (a drag zooms, the
+#: home button resets) and the two selection tools (no chart here acts on a selection). Left:
+#: save as PNG, zoom, pan, reset, and the hover toggle, which fit beside a wrapped title
+#: (:data:`analysis.figures.rules.MODEBAR_WIDTH`).
+MODEBAR_REMOVE = ("zoomIn2d", "zoomOut2d", "autoScale2d", "select2d", "lasso2d")
 
 #: Trace attributes whose strings come from the data (escaped by :func:`escape_figure`).
 _TRACE_TEXT_KEYS = frozenset(
@@ -155,7 +161,11 @@ def _html(fig: go.Figure, name: str) -> str:
         include_plotlyjs=False,
         full_html=False,
         div_id=div_id,
-        config={"displaylogo": False, "responsive": True},
+        config={
+            "displaylogo": False,
+            "responsive": True,
+            "modeBarButtonsToRemove": list(MODEBAR_REMOVE),
+        },
     )
 
 

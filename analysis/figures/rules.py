@@ -48,10 +48,12 @@ Rules (the constants are the defaults):
    (``n=…``) right of the plot keeps its legend above the plot instead, under the title, with
    the top margin reserved for the rows the entries need at the narrowest width
    (:data:`FIT_WIDTH`, text at :data:`CHAR_WIDTH` px a character). Titles are wrapped at words
-   to fit :data:`FIT_WIDTH` and pinned to the top; the top margin grows by the lines added (and
-   the chart's height with it, so the plot keeps its size), above subplot titles when there
-   are any. Text labels of points and bars are drawn even where they pass the edge of the plot
-   (``cliponaxis`` off), so a label at the end of an axis is never cut.
+   to fit :data:`FIT_WIDTH` less the toolbar plotly.js shows at the top right
+   (:data:`MODEBAR_WIDTH`), so the two never overlap, and pinned to the top; the top margin
+   grows by the lines added (and the chart's height with it, so the plot keeps its size),
+   above subplot titles when there are any. Text labels of points and bars are drawn even
+   where they pass the edge of the plot (``cliponaxis`` off), so a label at the end of an axis
+   is never cut.
 
 The rules read counts from the tables; they never recompute a measure the analysis step owns.
 """
@@ -539,6 +541,9 @@ def check_min_n(min_n: object) -> int:
 #: Narrowest chart width (px) a layout is fitted for: a report or notebook read at 900 px, less
 #: the page's padding and the output area's prompt column.
 FIT_WIDTH: Final = 760
+#: Width (px) kept free of title text at the top right, where plotly.js shows the chart's
+#: toolbar (:data:`analysis.figures.MODEBAR_REMOVE` leaves it five buttons, 24 px each).
+MODEBAR_WIDTH: Final = 140
 #: Widest average character of 12 px text (DejaVu Sans, the widest of the fonts browsers fall
 #: back to for plotly's "Open Sans"), in px; other sizes scale with the font.
 CHAR_WIDTH: Final = 7.2
@@ -659,7 +664,8 @@ def fit_layout(fig: go.Figure, *, width: float = FIT_WIDTH) -> go.Figure:
     layout = out.layout
     title = layout.title.text or ""
     size = (layout.title.font.size if layout.title.font else None) or _TITLE_FONT
-    text, n_lines = _wrapped_title(title, width * 0.95, size) if title else ("", 0)
+    room = width * 0.95 - MODEBAR_WIDTH
+    text, n_lines = _wrapped_title(title, room, size) if title else ("", 0)
     subplot_titles = any(
         a.yref == "paper" and a.y is not None and a.y >= 1 and a.yanchor == "bottom"
         for a in layout.annotations
