@@ -96,7 +96,7 @@ def fix_mojibake(text: str) -> str:
     >>> fix_mojibake("Café, naïve, São Paulo")
     'Café, naïve, São Paulo'
     """
-    if _MOJIBAKE_HINT.search(text) is None:
+    if text.isascii() or _MOJIBAKE_HINT.search(text) is None:
         return text
     from ftfy import fix_encoding  # here: most texts never need it
 

@@ -591,7 +591,12 @@ def _without_descriptions(frame: pd.DataFrame) -> pd.DataFrame:
     drop = frame["actor"].isin(lone).to_numpy() & (frame["type"] != "person").to_numpy()
     if not drop.any():
         return frame
-    return frame.loc[~drop].reset_index(drop=True)
+    rows = np.flatnonzero(~drop)
+    kept = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    for column in list(frame.columns):  # a column at a time: one copy of the table, not two
+        kept[column] = frame[column].array.take(rows)
+        del frame[column]
+    return kept
 
 
 @cache
