@@ -234,18 +234,19 @@ def build_corpus(
             workers=workers,
             progress=progress,
         )
-    sentences = _sentences_table(stories, texts, spans, sentence_text)
+    sentences = _sentences_table(stories, spans)
     del spans, texts
     release_memory()
     stories = _typed_stories(stories, sentences)
     skipped_frame = pd.DataFrame(skipped, columns=SKIPPED_COLUMNS).astype({"source_line": "Int64"})
-    return Corpus(
+    corpus = Corpus(
         stories=stories,
         sentences=sentences,
         skipped=skipped_frame,
         source=source,
         furniture=removed[FURNITURE_COLUMNS],
     )
+    return corpus.with_sentence_text() if sentence_text else corpus
 
 
 #: Stories whose texts are moved into one Arrow chunk together while the corpus is built.
@@ -489,15 +490,11 @@ def _typed_stories(stories: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
     return set_optional_text_columns(stories)
 
 
-def _sentences_table(
-    stories: pd.DataFrame,
-    texts: pa.ChunkedArray,
-    spans: pd.DataFrame | None,
-    with_text: bool = True,
-) -> pd.DataFrame:
-    """Join cached/computed spans to stories (in story order) and cut the sentence texts,
-    :data:`BUILD_CHUNK` stories at a time (texts made Python strings one chunk at a time)."""
-    columns = SENTENCE_COLUMNS if with_text else SENTENCE_COLUMNS[:-1]
+def _sentences_table(stories: pd.DataFrame, spans: pd.DataFrame | None) -> pd.DataFrame:
+    """Join cached/computed spans to stories (in story order), :data:`BUILD_CHUNK` stories at a
+    time: every sentences column but ``text`` (cut from the stories' text when wanted,
+    :meth:`Corpus.with_sentence_text`)."""
+    columns = [c for c in SENTENCE_COLUMNS if c != "text"]
     if spans is None or spans.empty:
         return _empty_sentences()[columns]
     codes, uniques = pd.factorize(spans[KEY_COLUMN])  # spans are sorted by key
@@ -506,21 +503,16 @@ def _sentences_table(
     highs = np.concatenate([bounds, [len(codes)]])
     where = {key: (int(lo), int(hi)) for key, lo, hi in zip(uniques, lows, highs, strict=True)}
     numbers = {c: spans[c].to_numpy(np.int64) for c in _SPAN_INTS}
-    parts: dict[str, list[Any]] = {c: [] for c in SENTENCE_COLUMNS}
+    parts: dict[str, list[Any]] = {c: [] for c in columns}
     ids = stories["story_id"].tolist()
     keys = stories["_key"].tolist()
     for at in range(0, len(ids), BUILD_CHUNK):
-        chunk = zip(
-            ids[at : at + BUILD_CHUNK],
-            keys[at : at + BUILD_CHUNK],
-            texts.slice(at, BUILD_CHUNK).to_pylist(),
-            strict=True,
-        )
-        for column, part in _sentence_chunk(chunk, where, numbers, with_text).items():
+        chunk = zip(ids[at : at + BUILD_CHUNK], keys[at : at + BUILD_CHUNK], strict=True)
+        for column, part in _sentence_chunk(chunk, where, numbers).items():
             parts[column].append(part)
     if not parts["story_id"]:
         return _empty_sentences()[columns]
-    strings = ("story_id", "sentence_id", "text")
+    strings = ("story_id", "sentence_id")
     return pd.DataFrame(
         {
             c: pd.Series(one_chunk(parts.pop(c)), dtype="str")
@@ -532,29 +524,22 @@ def _sentences_table(
 
 
 def _sentence_chunk(
-    stories: Iterable[tuple[str, str, str]],
+    stories: Iterable[tuple[str, str]],
     where: dict[str, tuple[int, int]],
     numbers: dict[str, np.ndarray],
-    with_text: bool = True,
 ) -> dict[str, Any]:
-    """The sentences columns of some ``(story_id, key, text)`` stories (empty if none has
-    sentences): spans rows ``where[key]`` of the ``numbers`` columns, texts cut here (unless
-    not ``with_text``)."""
+    """The sentences columns but ``text`` of some ``(story_id, key)`` stories (empty if none
+    has sentences): spans rows ``where[key]`` of the ``numbers`` columns."""
     rows: list[np.ndarray] = []
     story_ids: list[str] = []
-    sentence_texts: list[str] = []
     counts: list[int] = []
-    starts, ends = numbers["start"], numbers["end"]
-    for story_id, key, text in stories:
+    for story_id, key in stories:
         low, high = where.get(key, (0, 0))
         if high == low:
             continue
         rows.append(np.arange(low, high))
         story_ids.extend([story_id] * (high - low))
         counts.extend([high - low] * (high - low))
-        if with_text:
-            bounds = zip(starts[low:high].tolist(), ends[low:high].tolist(), strict=True)
-            sentence_texts.extend(text[s:e] for s, e in bounds)
     if not rows:
         return {}
     taken = np.concatenate(rows)
@@ -564,8 +549,6 @@ def _sentence_chunk(
     out["story_id"] = pa.array(story_ids, pa.large_string())
     sentence_ids = [f"{i}/{n}" for i, n in zip(story_ids, index.tolist(), strict=True)]
     out["sentence_id"] = pa.array(sentence_ids, pa.large_string())
-    if with_text:
-        out["text"] = pa.array(sentence_texts, pa.large_string())
     return out
 
 
